@@ -114,3 +114,53 @@ class ListSummary:
     issues: int
     readable: bool = True
     language: str | None = None
+
+
+@dataclass(frozen=True)
+class Alumnus:
+    """One row of the ``Alumni`` master list (built by core.master from clusters of records)."""
+
+    alumni_id: str  # stable, "A-00042"
+    name: str
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    graduation_year: int | None = None
+    qualification: str = ""
+    department: str = ""
+    category: str = ""  # tabs.ALUMNI_CATEGORIES or ""
+    consent: str = "Unknown"  # "Yes" | "No" | "Unknown" — No if any source says no
+    consent_source: str = ""  # where/when consent was given or withdrawn ("List - Ana!12 (2024-05-01)")
+    owner: str = ""  # staff name with the strongest tie (override first)
+    owner_override: str = ""  # staff-entered, survives rewrites
+    also_known_to: tuple[str, ...] = ()  # other teachers holding this alumnus
+    sources: tuple[str, ...] = ()  # every merged source ref "<tab>!<row>"
+    confidence: float = 1.0  # match confidence of the cluster (0..1)
+    last_contact: str = ""  # ISO date, most recent
+    birth_date: str = ""
+    student_ids: tuple[str, ...] = ()
+
+    @property
+    def opted_out(self) -> bool:
+        return self.consent == "No"
+
+    @property
+    def contactable(self) -> bool:
+        """Counted in "Contactable (A-B)": everyone who has not said no (guide §3 #3)."""
+        return self.consent != "No"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One engagement record linked (or not) to an alumnus, for the rollups (guide §3 #4, CASE).
+
+    Mode: ``V`` volunteering / story interview, ``E`` experiential (attendance), ``C`` communication
+    (survey / event-feedback response).
+    """
+
+    mode: str
+    date: str  # ISO date ("" unknown)
+    source: str  # "<tab>!<row>"
+    kind: str  # event name / type of contribution / "Story" / "Feedback"
+    alumni_id: str | None = None  # None = could not be linked
+    department: str = ""
+    hours: float | None = None
