@@ -12,7 +12,7 @@ Rules every implementation keeps:
 * Strings are written as *values*, never formulas (``=1+1`` from a list stays text).
 * ``commit`` is all-or-nothing. If the workbook changed under us in a way that could lose a
   person's edit, the backend either merges the staff-entered columns (``TabWrite.staff_columns``,
-  keyed by ``TabWrite.key_column``) or raises :class:`~sheets_sync.errors.ConcurrentEditError`
+  keyed by ``TabWrite.key_columns``) or raises :class:`~sheets_sync.errors.ConcurrentEditError`
   and writes nothing.
 * Tabs not named in ``writes`` are never touched by ``commit``.
 """
@@ -68,13 +68,13 @@ class TabWrite:
 
     ``rows`` excludes the header. Staff-entered columns (``staff_columns``) are carried in
     ``rows`` with the values the pipeline read; the backend must keep any value a person
-    typed there after our read (merge by ``key_column``), or refuse to write.
+    typed there after our read (merge by the ``key_columns`` values of the row), or refuse to write.
     """
 
     title: str
     header: tuple[str, ...]
     rows: Sequence[Sequence[CellValue]]
-    key_column: str | None = None
+    key_columns: tuple[str, ...] = ()  # identify a row across rewrites (Alumni ID; Source A + B)
     staff_columns: tuple[str, ...] = ()
     dropdowns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # header -> choices
     notes: Mapping[str, str] = field(default_factory=dict)  # header -> help note
@@ -142,9 +142,10 @@ class Workbook(ABC):
         """Every tab as text, in as few calls as the backend allows (Google: one or two)."""
 
     @abstractmethod
-    def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> None:
+    def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
         """Replace the tabs in ``writes`` atomically; keep staff-entered cells typed since
-        ``snapshot``. Raises ConcurrentEditError / BackendError and then writes nothing."""
+        ``snapshot``. Raises ConcurrentEditError / BackendError and then writes nothing.
+        Returns the new version token (so a second commit in the same run is not refused)."""
 
     @abstractmethod
     def provision(self, plans: Sequence[ProvisionPlan]) -> None:
