@@ -1,0 +1,183 @@
+"""What each CLI command does, built from the adapters. Printing lives here and in cli.py only."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from . import adapters
+from .config import Config
+from .errors import ConfigError, DataIssuesFound
+from .report import SyncReport
+
+log = logging.getLogger(__name__)
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def dispatch(args: argparse.Namespace, config: Config) -> int:
+    handler = {
+        "init": cmd_init,
+        "sync": cmd_sync,
+        "check": cmd_check,
+        "demo": cmd_demo,
+        "schedule": cmd_schedule,
+        "forget": cmd_forget,
+        "export": cmd_export,
+    }[args.command]
+    return handler(args, config)
+
+
+def print_report(report: SyncReport) -> None:
+    for line in report.summary_lines():
+        print(line)
+
+
+# --------------------------------------------------------------------------- init
+
+
+def cmd_init(args: argparse.Namespace, config: Config) -> int:
+    workbook = adapters.open_workbook(config, create=True)
+    with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
+        created, edits = adapters.provision(workbook)
+    print(
+        f"init: {workbook.name}: {created} tab(s) created, {edits} empty cell(s) filled; no entered cell changed"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- sync
+
+
+def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -> SyncReport:
+    """One locked sync with every adapter built from the config (used by sync, demo, schedule)."""
+    from .pipeline import run_sync
+
+    workbook = adapters.open_workbook(config)
+    with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
+        external = adapters.external_lists(config)
+        queue = adapters.mail_queue(config) if send_mail else None
+        report, computed = run_sync(
+            config,
+            workbook,
+            external=external,
+            outbox=queue,
+            charts=adapters.chart_renderer(),
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            adapters.write_factsheet(config, computed)
+    return report
+
+
+def cmd_sync(args: argparse.Namespace, config: Config) -> int:
+    report = run_once(config, dry_run=args.dry_run, send_mail=not args.no_mail)
+    print_report(report)
+    if args.dry_run:
+        for line in report.mails_planned:
+            print(f"would send: {line}")
+        print("dry run: nothing was written and nothing was sent")
+    if args.strict and report.issues:
+        raise DataIssuesFound(
+            f"completed with {len(report.issues)} data issue(s) (--strict): see the Data issues tab"
+        )
+    return 0
+
+
+# --------------------------------------------------------------------------- check
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from .pipeline import read_lists
+
+    for warning in adapters.check_secrets(config):
+        print(f"warning: {warning}")
+    workbook = adapters.open_workbook(config)
+    snapshot = workbook.read()
+    print(f"workbook: {workbook.name} ({len(snapshot.grids)} tabs)")
+    records, issues, summaries = read_lists(snapshot, config, adapters.external_lists(config))
+    if not summaries:
+        print("no teacher lists found: name tabs 'List - <teacher>' or add [[lists]] entries to the config")
+    for s in summaries:
+        if not s.readable or s.header_row is None:
+            print(f"\n{s.tab} ({s.teacher}): NOT READABLE")
+        else:
+            lang = f", language {s.language}" if s.language else ""
+            print(
+                f"\n{s.tab} ({s.teacher}): header on row {s.header_row}{lang}, {s.rows} rows, {s.issues} issue(s)"
+            )
+            for header, field in s.mapping:
+                print(f"  {header!r:40} -> {field}")
+    for issue in issues:
+        if issue.row is None:
+            print(f"\nproblem: {issue.tab}: {issue.problem} — {issue.fix}")
+    print(f"\n{len(summaries)} list(s), {len(records)} record(s), {len(issues)} data issue(s)")
+    return 0
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from .demo import generate_school, write_demo_workbook
+
+    folder: Path = args.dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "alumni-demo.xlsx"
+    for stale in (path, folder / "factsheet.html"):
+        stale.unlink(missing_ok=True)
+    school = generate_school(args.seed, alumni=args.alumni)
+    write_demo_workbook(path, school)
+    config = replace(config, workbook=path.resolve())
+    workbook = adapters.open_workbook(config)
+    created, edits = adapters.provision(workbook)
+    print(f"demo: wrote {path} with {len(school.lists)} teacher lists; init created {created} tab(s)")
+    report = run_once(config)
+    print_report(report)
+    print()
+    print(f"Open {path} — tabs Alumni, Review, Rollup, Data issues, Sync log")
+    print(f"Digests: {config.outbox_dir}/   Factsheet: {config.factsheet_path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
+    from .scheduler import run_forever
+
+    run_forever(config, lambda: run_once(config), run_now=args.now)
+    return 0
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def cmd_forget(args: argparse.Namespace, config: Config) -> int:
+    from .privacy_ops import forget
+
+    workbook = adapters.open_workbook(config)
+    with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
+        result = forget(config, workbook, args.who, by=args.by, queue=adapters.mail_queue(config))
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from .privacy_ops import export
+
+    if not args.out.exists():
+        raise ConfigError(f"--out folder {args.out} does not exist — create it first")
+    workbook = adapters.open_workbook(config)
+    paths = export(config, workbook, args.who, out=args.out)
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
