@@ -23,6 +23,7 @@ from . import tabs
 from .backends.base import ListSource, Snapshot, TabWrite, Workbook
 from .config import Config, ListConfig
 from .core.digest import DigestInput, Mail, plan_digests
+from .core.layout import keep_row_order
 from .core.lists import ListOptions, read_list
 from .core.master import MasterInput, MasterResult, build_master
 from .core.matching import MatchSettings
@@ -203,11 +204,17 @@ def build_writes(
     report: SyncReport,
     mails_queued: int,
 ) -> list[TabWrite]:
+    alumni_rows = keep_row_order(
+        master.alumni_rows, tabs.ALUMNI_HEADERS, ("Alumni ID",), snapshot.get(tabs.ALUMNI)
+    )
+    review_rows = keep_row_order(
+        master.review_rows, tabs.REVIEW_HEADERS, ("Source A", "Source B"), snapshot.get(tabs.REVIEW)
+    )
     return [
         TabWrite(
             tabs.ALUMNI,
             tabs.ALUMNI_HEADERS,
-            master.alumni_rows,
+            alumni_rows,
             key_columns=("Alumni ID",),
             staff_columns=tabs.ALUMNI_STAFF_COLUMNS,
             notes={
@@ -221,7 +228,7 @@ def build_writes(
         TabWrite(
             tabs.REVIEW,
             tabs.REVIEW_HEADERS,
-            master.review_rows,
+            review_rows,
             key_columns=("Source A", "Source B"),
             staff_columns=tabs.REVIEW_STAFF_COLUMNS,
             dropdowns={"Decision": tabs.REVIEW_DECISIONS},
