@@ -286,7 +286,12 @@ def compute(
             f"records {len(records)}",
         ]
         if forgotten:
-            d.append(f"suppressed {forgotten}")
+            report.forgotten_rows = forgotten
+            report.warnings.append(
+                f"{len(forgotten)} teacher-list row(s) still hold people who asked to be forgotten "
+                f"(ignored by the sync; ask the list owners to delete them): {'; '.join(forgotten[:20])}"
+            )
+            d.append(f"suppressed {len(forgotten)}")
 
     with steps.step("match") as d:
         settings = MatchSettings()
@@ -382,6 +387,8 @@ def run_sync(
     charts: object | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
+    snapshot: Snapshot | None = None,
+    message: str = "",
 ) -> tuple[SyncReport, Computed]:
     """One sync. ``outbox`` (a :class:`sheets_sync.delivery.MailQueue`) queues mails before the
     commit and delivers them after it; ``None`` plans mails without queueing any."""
@@ -398,8 +405,10 @@ def run_sync(
             d.append(f"earlier mails sent {sent}, failed {failed}")
 
     with steps.step("snapshot") as d:
-        snapshot = workbook.read()
+        if snapshot is None:  # ``forget`` hands in a snapshot whose state it has edited
+            snapshot = workbook.read()
         d.append(f"tabs {len(snapshot.grids)}")
+    report.message = message
 
     computed = compute(config, snapshot, external, report, today=today, charts=charts)
     report.outcome = "ok-with-issues" if report.issues else "ok"

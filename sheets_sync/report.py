@@ -44,6 +44,7 @@ class SyncReport:
     steps: list[StepTiming] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changed_tabs: list[str] = field(default_factory=list)
+    forgotten_rows: list[str] = field(default_factory=list)  # teacher rows still holding erased people
 
     @property
     def duration(self) -> float:

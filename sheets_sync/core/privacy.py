@@ -46,10 +46,12 @@ def is_suppressed(record: SourceRecord, keys: set[str]) -> bool:
     return any(identifier_hash(i) in keys for i in record_identifiers(record))
 
 
-def suppressed(records: Sequence[SourceRecord], state: State) -> tuple[list[SourceRecord], int]:
-    """Drop records of forgotten people. Returns (kept, number dropped)."""
+def suppressed(records: Sequence[SourceRecord], state: State) -> tuple[list[SourceRecord], list[str]]:
+    """Drop records of forgotten people. Returns (kept, refs of the teacher rows that still hold them)."""
     keys = state.keys("suppress")
     if not keys:
-        return list(records), 0
-    kept = [r for r in records if not is_suppressed(r, keys)]
-    return kept, len(records) - len(kept)
+        return list(records), []
+    kept, dropped = [], []
+    for r in records:
+        (dropped if is_suppressed(r, keys) else kept).append(r)
+    return kept, [r.ref for r in dropped]
