@@ -241,6 +241,10 @@ def test_engagement_rate_per_school_year_with_change_in_points() -> None:
     )
     assert t.total is None
     headline = rollup(alumni, engagements).headline
+    shown = rollup(alumni, engagements).display_headline()
+    assert shown["Engagement rate (%)"] == 60.0
+    assert shown["Change since 2023-24 (points)"] == 60.0
+    assert list(shown)[0] == "School year"
     assert headline["engagement_rate"] == 60.0
     assert headline["engaged"] == 3
     assert headline["engaged_previous"] == 0
@@ -285,6 +289,7 @@ def test_volunteering_values_hours_and_counts_distinct_volunteers() -> None:
     assert vol.total == ("Total", 4, 2, 6.5, 162.5)
     assert result.headline["volunteer_hours"] == 6.5
     assert result.headline["volunteer_value"] == 162.5
+    assert result.display_headline()["Value of volunteer time (EUR)"] == 162.5
     assert result.headline["volunteer_hours_previous"] == 10.0
     problems = {(i.row, i.column) for i in result.issues}
     assert problems == {(6, "Date"), (7, "Volunteering hours")}

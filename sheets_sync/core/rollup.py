@@ -47,6 +47,24 @@ CHART_COLUMN = "H"  # charts sit right of the tables (tables use columns A..E)
 CHART_ROWS = 20  # rows a chart covers: the next chart is anchored at least this far below
 
 
+# headline key -> label shown by ``Rollup.display_headline`` (docs/rollup.md lists every key)
+HEADLINE_LABELS: tuple[tuple[str, str], ...] = (
+    ("school_year", "School year"),
+    ("alumni", "Alumni"),
+    ("contactable", "Contactable alumni"),
+    ("engaged", "Engaged alumni"),
+    ("engagement_rate", "Engagement rate (%)"),
+    ("engagement_rate_change", "Change since {previous} (points)"),
+    ("actions", "Engagement actions"),
+    ("volunteers", "Volunteers"),
+    ("volunteer_hours", "Volunteer hours"),
+    ("volunteer_value", "Value of volunteer time ({currency})"),
+    ("participants", "Participants in experiential actions"),
+    ("nps", "Net Promoter Score"),
+    ("nps_responses", "NPS responses"),
+)
+
+
 @dataclass(frozen=True)
 class RollupInput:
     alumni: Sequence[Alumnus]
@@ -64,6 +82,17 @@ class Rollup:
     issues: tuple[DataIssue, ...] = ()
     school_year: SchoolYear | None = None
     notes: tuple[str, ...] = field(default=())  # lines shown under the tables (what was used)
+
+    def display_headline(self) -> dict[str, float | int | str]:
+        """The headline figures under labels people read (for a digest or factsheet), in order."""
+        h = self.headline
+        shown: dict[str, float | int | str] = {}
+        for key, label in HEADLINE_LABELS:
+            if key in h:
+                shown[
+                    label.format(currency=h.get("currency", ""), previous=h.get("previous_school_year", ""))
+                ] = h[key]
+        return shown
 
     def table(self, title: str) -> RollupTable:
         for t in self.tables:
