@@ -209,7 +209,8 @@ _LOOKS_LIKE_DATA = re.compile(r"@|\d{4,}|^\+?[\d\s().\-/]{6,}$|^\d{1,2}[/.\-]\d{
 @dataclass(frozen=True)
 class HeaderGuess:
     """What one header cell was read as: its field (or None), the languages whose words matched,
-    and how sure we are (2 = whole header is a phrase, 1 = phrase inside, 0.5 = fuzzy)."""
+    and how sure we are (2 = whole header is a phrase, 1 = phrase inside, 0.9 = word start,
+    0.5 = fuzzy; + 0.01 per word of the phrase, so "Full name" beats "Name")."""
 
     field: str | None
     languages: frozenset[str] = frozenset()
@@ -225,12 +226,12 @@ def guess_field(header: str) -> HeaderGuess:
     key = tuple(words)
     if key in _PHRASES:
         field, languages = _PHRASES[key]
-        return HeaderGuess(field, languages, 2.0)
+        return HeaderGuess(field, languages, 2.0 + 0.01 * len(key))  # longer = more specific
     for size in range(min(_MAX_PHRASE, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             hit = _PHRASES.get(tuple(words[start : start + size]))
             if hit is not None:
-                return HeaderGuess(hit[0], hit[1], 1.0)
+                return HeaderGuess(hit[0], hit[1], 1.0 + 0.01 * size)
     for word in words:
         for cut in range(len(word) - 1, 4, -1):
             hit = _PREFIXES.get(word[:cut])

@@ -157,7 +157,9 @@ def split_name(text: str, language: str | None = None) -> Parsed[tuple[str, str]
         return Parsed(("", ""), "an email address in the name column", "move it to the email column")
     if not any(c.isalpha() for c in name):
         return Parsed(("", ""), "not a name (no letters)", "write the person's name, e.g. Ana García López")
-    if "," in name:
+    if name.startswith("="):  # a formula typed or exported as text: kept as written, never evaluated
+        return Parsed((name, ""))
+    if name.count(",") == 1:
         surname, _, first = (p.strip() for p in name.partition(","))
         words = first.split()
         moved: list[str] = []

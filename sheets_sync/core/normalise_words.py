@@ -110,6 +110,7 @@ _STRENGTH = phrase_lookup(
         "1": "very weak, very low, muy debil, muy baja, molto debole, zeer zwak, vaga nork",
     }
 )
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _OUT_OF = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|de|di|van|of|out of|uit|st)\s*(\d+)$")
 
 
@@ -126,11 +127,11 @@ def strength(text: str) -> Parsed[int | None]:
     folded = fold(s.replace(",", "."))
     number: float | None = None
     scale = 5.0
-    try:
-        number = float(s.replace(",", "."))
-    except ValueError:
-        if m := _OUT_OF.match(s.replace(",", ".").lower()):
-            number, scale = float(m[1]), float(m[2])
+    dotted = s.replace(",", ".")
+    if _NUMBER.match(dotted):
+        number = float(dotted)
+    elif m := _OUT_OF.match(dotted.lower()):
+        number, scale = float(m[1]), float(m[2])
     if number is not None:
         if scale <= 0 or number < 0 or number > scale:
             return Parsed(None, f"strength out of range: {quote(s)}", fix)

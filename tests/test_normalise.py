@@ -1,0 +1,386 @@
+"""Each normaliser, table-driven, in the five partner languages (en es it nl et)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sheets_sync.core import normalise as n
+from sheets_sync.core import normalise_words as w
+
+TODAY = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Nº de alumno", "no de alumno"),
+        ("E-mail address", "e mail address"),
+        ("Lõpetamise aasta", "lopetamise aasta"),
+        ("  CORREO   Electrónico ", "correo electronico"),
+        ("Città", "citta"),
+        ("Sünniaeg", "sunniaeg"),
+        ("🎓 Naam 🎓", "naam"),
+    ],
+)
+def test_fold_removes_accents_case_and_punctuation(text: str, folded: str) -> None:
+    assert n.fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "first", "surname"),
+    [
+        ("Ana García López", "es", "Ana", "García López"),
+        ("GARCÍA LÓPEZ, Ana", "es", "Ana", "García López"),
+        ("maría josé garcía lópez", "es", "María José", "García López"),
+        ("Ana de la Fuente", "es", "Ana", "de la Fuente"),
+        ("Smith, John", "en", "John", "Smith"),
+        ("John Paul Smith", "en", "John Paul", "Smith"),
+        ("o'brien, sean", "en", "Sean", "O'Brien"),
+        ("Jan van der Berg", "nl", "Jan", "van der Berg"),
+        ("JAN VAN DER BERG", "nl", "Jan", "van der Berg"),
+        ("Berg, Jan van der", "nl", "Jan", "van der Berg"),
+        ("Pieter ter Horst", "nl", "Pieter", "ter Horst"),
+        ("ROSSI Mario", "it", "Mario", "Rossi"),
+        ("Mario DE LUCA", "it", "Mario", "De Luca"),
+        ("Maria Grazia Bianchi", "it", "Maria Grazia", "Bianchi"),
+        ("Mari-Liis Tamm", "et", "Mari-Liis", "Tamm"),
+        ("KASK, KRISTJAN", "et", "Kristjan", "Kask"),
+        ("Madonna", None, "Madonna", ""),
+    ],
+)
+def test_split_name_understands_one_column_forms(
+    text: str, language: str | None, first: str, surname: str
+) -> None:
+    assert n.split_name(text, language) == n.Parsed((first, surname))
+
+
+@pytest.mark.parametrize("text", ["ana@example.org", "12345", "!!!"])
+def test_split_name_reports_what_is_not_a_name(text: str) -> None:
+    parsed = n.split_name(text, "es")
+    assert parsed.value == ("", "") and parsed.problem and parsed.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("GARCÍA LÓPEZ", "es", "García López"),
+        ("van der berg", "nl", "van der Berg"),
+        ("DE LUCA", "it", "De Luca"),
+        ("McDonald", "en", "McDonald"),
+        ("garcía-lópez", "es", "García-López"),
+        ("TAMM", "et", "Tamm"),
+    ],
+)
+def test_display_case_fixes_shouting_and_keeps_particles(text: str, language: str, expected: str) -> None:
+    assert n.display_case(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ana@Gmail.com", ("ana@gmail.com",)),
+        ("ana@correo.es; pedro@correo.es", ("ana@correo.es", "pedro@correo.es")),
+        ("a@scuola.it, b@scuola.it / c@scuola.it", ("a@scuola.it", "b@scuola.it", "c@scuola.it")),
+        ("jan@school.nl\nJAN@school.nl", ("jan@school.nl",)),
+        ("Mari Tamm <mari@kool.ee>", ("mari@kool.ee",)),
+        ("mailto:john@school.co.uk", ("john@school.co.uk",)),
+    ],
+)
+def test_emails_are_split_checked_and_lower_cased(text: str, expected: tuple[str, ...]) -> None:
+    assert n.emails(text) == n.Parsed(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("ana at gmail", ()),
+        ("ana@gmail", ()),
+        ("ana@@x.es", ()),
+        ("ok@x.es; broken@", ("ok@x.es",)),
+    ],
+)
+def test_emails_report_bad_addresses_and_keep_good_ones(text: str, kept: tuple[str, ...]) -> None:
+    parsed = n.emails(text)
+    assert parsed.value == kept and "not a valid email" in parsed.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "fallback", "expected"),
+    [
+        ("612 345 678", "ES", None, ("+34612345678",)),
+        ("+34 612-34-56-78", "ES", None, ("+34612345678",)),
+        ("0034612345678", "ES", None, ("+34612345678",)),
+        ("34612345678", "ES", None, ("+34612345678",)),
+        ("612345678.0", "ES", None, ("+34612345678",)),
+        ("móvil: 612 345 678 / fijo: 912 345 678", "ES", None, ("+34612345678", "+34912345678")),
+        ("333 123 4567", "IT", None, ("+393331234567",)),
+        ("06 12345678", "NL", None, ("+31612345678",)),
+        ("0612 345 678", "ES", "NL", ("+31612345678",)),
+        ("06-12345678; 0031 6 1234 5678", "NL", None, ("+31612345678",)),
+        ("5123 4567", "EE", None, ("+37251234567",)),
+        ("07911 123456", "GB", None, ("+447911123456",)),
+        ("07911 123456 or 07911 123457", "GB", None, ("+447911123456", "+447911123457")),
+    ],
+)
+def test_phones_become_e164(text: str, region: str, fallback: str | None, expected: tuple[str, ...]) -> None:
+    assert n.phones(text, region, fallback) == n.Parsed(expected)
+
+
+@pytest.mark.parametrize("text", ["12", "06 12345678", "call me", "999999999999999999"])
+def test_phones_report_what_is_not_a_number_in_the_region(text: str) -> None:
+    parsed = n.phones(text, "ES")
+    assert parsed.value == () and "ES" in parsed.problem and parsed.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019", 2019),
+        ("2019.0", 2019),
+        ("19", 2019),
+        ("98", 1998),
+        ("2018/2019", 2019),
+        ("2018-19", 2019),
+        ("18/19", 2019),
+        ("06/2019", 2019),
+        ("6-2019", 2019),
+        ("30/06/2019", 2019),
+        ("2019-06-30", 2019),
+        ("June 2019", 2019),
+        ("junio de 2019", 2019),
+        ("giugno 2019", 2019),
+        ("juni 2019", 2019),
+        ("juuni 2019", 2019),
+        ("Promoción 2019", 2019),
+        ("lend 2019", 2019),
+        ("", None),
+    ],
+)
+def test_year_reads_every_common_form(text: str, expected: int | None) -> None:
+    assert n.year(text, TODAY) == n.Parsed(expected)
+
+
+@pytest.mark.parametrize("text", ["abc", "1850", "2040", "2015/2019", "13/2019", "diecinueve"])
+def test_year_reports_what_is_not_a_plausible_year(text: str) -> None:
+    parsed = n.year(text, TODAY)
+    assert parsed.value is None and parsed.problem and parsed.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/03/2001", "2001-03-03"),
+        ("3.3.2001", "2001-03-03"),
+        ("3-3-2001", "2001-03-03"),
+        ("3/3/01", "2001-03-03"),
+        ("12/01/1999", "1999-01-12"),  # day first, always
+        ("2001-03-03", "2001-03-03"),
+        ("2001-03-03 00:00:00", "2001-03-03"),
+        ("2001/03/03", "2001-03-03"),
+        ("3 March 2001", "2001-03-03"),
+        ("March 3, 2001", "2001-03-03"),
+        ("3 de marzo de 2001", "2001-03-03"),
+        ("3 marzo 2001", "2001-03-03"),
+        ("3 maart 2001", "2001-03-03"),
+        ("3. märts 2001", "2001-03-03"),
+        ("36953", "2001-03-03"),  # an Excel serial number
+        ("", ""),
+    ],
+)
+def test_date_reads_european_forms_day_first(text: str, expected: str) -> None:
+    assert n.date(text, TODAY, kind="birth") == n.Parsed(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "problem"),
+    [
+        ("31/02/2001", "birth", "not a real date"),
+        ("01/01/1890", "birth", "before 1900"),
+        ("01/01/2030", "birth", "future"),
+        ("02/06/2025", "contact", "future"),
+        ("01/01/1940", "contact", "before 1950"),
+        ("ayer", "contact", "not a date"),
+        ("13/13/2001", "birth", "not a real date"),
+    ],
+)
+def test_date_rejects_impossible_dates(text: str, kind: str, problem: str) -> None:
+    parsed = n.date(text, TODAY, kind=kind)
+    assert parsed.value == "" and problem in parsed.problem and parsed.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes", True),
+        ("y", True),
+        ("x", True),
+        ("✓", True),
+        ("TRUE", True),
+        ("1", True),
+        ("Sí", True),
+        ("si", True),
+        ("sì", True),
+        ("ja", True),
+        ("jah", True),
+        ("nõus", True),
+        ("No", False),
+        ("n", False),
+        ("0", False),
+        ("false", False),
+        ("nee", False),
+        ("ei", False),
+        ("non", False),
+        ("opted out", False),
+        ("baja", False),
+        ("dado de baja 2021", False),
+        ("afgemeld", False),
+        ("non contattare", False),
+        ("Yes (2019), opted out 2022", False),  # opted out wins
+        ("", None),
+    ],
+)
+def test_consent_words_in_five_languages(text: str, expected: bool | None) -> None:
+    assert w.consent(text) == n.Parsed(expected)
+
+
+def test_consent_reports_what_it_does_not_understand() -> None:
+    parsed = w.consent("quizás")
+    assert parsed.value is None and "quizás" in parsed.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tutor", "tutor"),
+        ("tutor/a", "tutor"),
+        ("Tutora de prácticas", "tutor"),
+        ("Tutor de grupo", "class teacher"),
+        ("mentor/a", "mentor"),
+        ("Profesor/a", "teacher"),
+        ("class teacher", "class teacher"),
+        ("Form tutor", "class teacher"),
+        ("Teacher", "teacher"),
+        ("docente", "teacher"),
+        ("Coordinatore di classe", "class teacher"),
+        ("tutor aziendale", "tutor"),
+        ("Mentor", "mentor"),
+        ("SLB", "mentor"),
+        ("studieloopbaanbegeleider", "mentor"),
+        ("docent", "teacher"),
+        ("klassijuhataja", "class teacher"),
+        ("juhendaja", "tutor"),
+        ("õpetaja", "teacher"),
+        ("football coach", "mentor"),
+        ("neighbour", "other"),
+        ("otro", "other"),
+        ("", ""),
+    ],
+)
+def test_role_words_in_five_languages(text: str, expected: str) -> None:
+    assert w.role(text) == n.Parsed(expected)
+
+
+def test_role_without_letters_is_a_problem() -> None:
+    assert w.role("3").problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1", 1),
+        ("5", 5),
+        ("3.0", 3),
+        ("4/5", 4),
+        ("8/10", 4),
+        ("★★★", 3),
+        ("***", 3),
+        ("strong", 4),
+        ("very strong", 5),
+        ("weak", 2),
+        ("medium", 3),
+        ("fuerte", 4),
+        ("muy débil", 1),
+        ("débil", 2),
+        ("forte", 4),
+        ("debole", 2),
+        ("sterk", 4),
+        ("zwak", 2),
+        ("tugev", 4),
+        ("nõrk", 2),
+        ("", None),
+    ],
+)
+def test_strength_numbers_stars_and_words(text: str, expected: int | None) -> None:
+    assert w.strength(text) == n.Parsed(expected)
+
+
+@pytest.mark.parametrize("text", ["0", "7", "11/10", "lots", "-1"])
+def test_strength_out_of_range_is_a_problem(text: str) -> None:
+    parsed = w.strength(text)
+    assert parsed.value is None and parsed.problem and "1" in parsed.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Graduate", "Graduates"),
+        ("Graduates", "Graduates"),
+        ("titulado", "Graduates"),
+        ("diplomato", "Graduates"),
+        ("gediplomeerd", "Graduates"),
+        ("lõpetanud", "Graduates"),
+        ("no titulado", "Non-Graduates"),
+        ("Non-Graduates", "Non-Graduates"),
+        ("dropout", "Non-Graduates"),
+        ("abandono", "Non-Graduates"),
+        ("uitvaller", "Non-Graduates"),
+        ("katkestanud", "Non-Graduates"),
+        ("ei lõpetanud", "Non-Graduates"),
+        ("certificate", "Certificate or Award"),
+        ("Certificado de profesionalidad", "Certificate or Award"),
+        ("attestato", "Certificate or Award"),
+        ("certificaat", "Certificate or Award"),
+        ("award", "Certificate or Award"),
+        ("Erasmus visiting student", "Other"),
+        ("", ""),
+    ],
+)
+def test_category_words_map_to_the_guides_categories(text: str, expected: str) -> None:
+    assert w.category(text) == n.Parsed(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("08001", "08001"), ("1234 ab", "1234 AB"), ("00185.0", "00185"), (" 10115 ", "10115")],
+)
+def test_postcode_is_kept_as_text(text: str, expected: str) -> None:
+    assert w.postcode(text) == n.Parsed(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_normalisers_never_raise(text: str) -> None:
+    n.split_name(text, "es")
+    n.split_name(text, "nl")
+    n.emails(text)
+    n.phones(text, "ES", "NL")
+    n.year(text, TODAY)
+    n.date(text, TODAY, kind="birth")
+    w.consent(text)
+    w.role(text)
+    w.strength(text)
+    w.category(text)
+    w.postcode(text)
+
+
+def test_normalisers_survive_a_huge_cell() -> None:
+    text = "Ana García 😀 " * 4000 + '=HYPERLINK("http://x","y")'
+    assert len(text) > 50_000
+    assert n.split_name(text, "es").value[0]
+    assert n.phones(text, "ES").value == ()
+    assert len(n.emails(text).problem) <= 400
+    assert n.year(text, TODAY).problem
