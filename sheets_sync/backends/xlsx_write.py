@@ -36,14 +36,15 @@ DROPDOWN_ROWS = 1000  # rows below the header that get a dropdown
 MAX_CELL_CHARS = 32767  # Excel refuses longer cells
 BACKUP_DIR = ".sheets_sync_backups"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\n")
 BOLD = Font(bold=True)
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
     """Store ``value`` as a value: text stays text, dates get a date format."""
     if isinstance(value, str):
-        text = _ILLEGAL.sub("\ufffd", value)
+        # XML turns a CR into a line feed on reading: do it now, so what we write is what we read
+        text = _ILLEGAL.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
         if len(text) > MAX_CELL_CHARS:
             log.warning(
                 "cell %s!%s truncated to %d characters", cell.parent.title, cell.coordinate, MAX_CELL_CHARS
@@ -253,10 +254,10 @@ def _backup(path: Path, keep: int) -> Path:
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     target = folder / f"{path.name}.bak-{stamp}"
-    n = 2
-    while target.exists():
-        target = folder / f"{path.name}.bak-{stamp}-{n}"
-        n += 1
+    same_second = sorted(folder.glob(f"{glob_escape(target.name)}*"))
+    if same_second:  # several saves in one second: -002, -003 ... (sorts after the plain name)
+        last = same_second[-1].name[len(target.name) :]
+        target = folder / f"{target.name}-{int(last[1:] or 1) + 1:03d}"
     shutil.copy2(path, target)
     old = sorted(folder.glob(f"{glob_escape(path.name)}.bak-*"))
     for extra in old[: max(0, len(old) - keep)]:
