@@ -112,17 +112,17 @@ def build_rollup(inp: RollupInput) -> Rollup:
     previous = year.shifted(-1)
     alumni = list({a.alumni_id: a for a in inp.alumni}.values())  # one row per id, last wins
     by_id = {a.alumni_id: a for a in alumni}
-    dated, undated = rt.date_engagements(inp.engagements, config.school_year_start)
+    by_year, undated = rt.group_by_year(inp.engagements, config.school_year_start)
 
     volunteering, v_issues = tt.volunteering(_table(inp, tabs.VOLUNTEERING), year, config)
     experiential, e_issues = tt.experiential(_table(inp, tabs.EXPERIENTIAL), year)
     nps, n_issues = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), year, config)
-    rate = rt.engagement_rate(by_id, dated, year)
+    rate = rt.engagement_rate(by_id, by_year, year)
     built = (
         rt.alumni_base(alumni),
         rt.time_since_graduation(alumni, year, config),
-        rt.engagement_by_category(by_id, dated, year),
-        rt.actions_by_department(dated, year),
+        rt.engagement_by_category(by_id, by_year, year),
+        rt.actions_by_department(by_year, year),
         volunteering,
         experiential,
         nps,
@@ -135,7 +135,7 @@ def build_rollup(inp: RollupInput) -> Rollup:
     prev_volunteering, _ = tt.volunteering(_table(inp, tabs.VOLUNTEERING), previous, config)
     prev_nps, _ = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), previous, config)
 
-    engaged = len(rt.engaged_ids(dated, year, by_id))
+    engaged = len(rt.engaged_ids(by_year, year, by_id))
     contactable = sum(a.contactable for a in alumni)
     rate_row = rate.rows[-1]
     headline: dict[str, float | int | str] = {
@@ -145,7 +145,7 @@ def build_rollup(inp: RollupInput) -> Rollup:
         "contactable": contactable,
         "opted_out": sum(a.opted_out for a in alumni),
         "engaged": engaged,
-        "engaged_previous": len(rt.engaged_ids(dated, previous, by_id)),
+        "engaged_previous": len(rt.engaged_ids(by_year, previous, by_id)),
         "engagement_rate": rate_row[3],
         "engagement_rate_change": rate_row[4],
         "actions": built[3].total[4] if built[3].total else 0,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..config import RollupConfig
 from ..tabs import ALUMNI_CATEGORIES, ENGAGEMENT_MODES
@@ -53,12 +54,17 @@ def percent(part: float, whole: float) -> float | str:
     return round(100.0 * part / whole, 1) if whole else ""
 
 
+_CATEGORY_KEYS = {header_key(name): name for name in ALUMNI_CATEGORIES}
+
+
+@lru_cache(maxsize=1024)
+def _category(text: str) -> str:
+    return _CATEGORY_KEYS.get(header_key(text), UNKNOWN)
+
+
 def category_of(alumnus: Alumnus) -> str:
-    key = header_key(alumnus.category)
-    for name in ALUMNI_CATEGORIES:
-        if header_key(name) == key:
-            return name
-    return UNKNOWN
+    """The alumnus's §2 category (case and spacing ignored); ``Unknown`` when blank or unrecognised."""
+    return _category(alumnus.category)
 
 
 def categories() -> tuple[str, ...]:
@@ -131,47 +137,47 @@ def time_since_graduation(alumni: Sequence[Alumnus], year: SchoolYear, config: R
 # --------------------------------------------------------------------------- engagement
 
 
-@dataclass(frozen=True)
-class DatedEngagement:
-    engagement: Engagement
-    year: SchoolYear
+ByYear = Mapping[SchoolYear, Sequence[Engagement]]
 
 
-def date_engagements(
-    engagements: Sequence[Engagement], start: tuple[int, int]
-) -> tuple[list[DatedEngagement], int]:
-    """Attach its school year to each engagement; also return how many had no readable date."""
-    dated, undated = [], 0
+def group_by_year(engagements: Sequence[Engagement], start: tuple[int, int]) -> tuple[ByYear, int]:
+    """Engagements by school year of their date; also how many had no readable date."""
+    by_date: dict[str, list[Engagement]] = defaultdict(list)  # many records share a date
     for e in engagements:
-        day = parse_date(e.date)
+        by_date[e.date].append(e)
+    by_year: dict[SchoolYear, list[Engagement]] = defaultdict(list)
+    undated = 0
+    for text, records in by_date.items():
+        day = parse_date(text)
         if day is None:
-            undated += 1
-            continue
-        dated.append(DatedEngagement(e, school_year_of(day, start)))
-    return dated, undated
+            undated += len(records)
+        else:
+            by_year[school_year_of(day, start)].extend(records)
+    return by_year, undated
 
 
-def engaged_ids(dated: Sequence[DatedEngagement], year: SchoolYear, known: Mapping[str, Alumnus]) -> set[str]:
+def engaged_ids(by_year: ByYear, year: SchoolYear, known: Mapping[str, Alumnus]) -> set[str]:
+    """Distinct known alumni with at least one engagement (any mode) in ``year``."""
     return {
-        d.engagement.alumni_id
-        for d in dated
-        if d.year == year and d.engagement.alumni_id is not None and d.engagement.alumni_id in known
+        e.alumni_id
+        for e in by_year.get(year, ())
+        if e.alumni_id is not None and e.alumni_id in known and e.mode in ENGAGEMENT_MODES
     }
 
 
-def engagement_by_category(
-    alumni: Mapping[str, Alumnus], dated: Sequence[DatedEngagement], year: SchoolYear
-) -> RollupTable:
+def engagement_by_category(alumni: Mapping[str, Alumnus], by_year: ByYear, year: SchoolYear) -> RollupTable:
     """Guide §3 #4: distinct alumni engaged in each CASE mode (and in any mode), per category."""
     by_mode: dict[str, set[str]] = defaultdict(set)
-    for d in dated:
-        e = d.engagement
-        if d.year == year and e.alumni_id in alumni and e.mode in ENGAGEMENT_MODES:
-            by_mode[e.mode].add(e.alumni_id)  # type: ignore[arg-type]
+    for e in by_year.get(year, ()):
+        if e.alumni_id is not None and e.alumni_id in alumni and e.mode in ENGAGEMENT_MODES:
+            by_mode[e.mode].add(e.alumni_id)
     any_mode = set().union(*by_mode.values()) if by_mode else set()
+    members: dict[str, set[str]] = defaultdict(set)
+    for i, a in alumni.items():
+        members[category_of(a)].add(i)
     rows: list[tuple[Cell, ...]] = []
     for name in categories():
-        ids = {i for i, a in alumni.items() if category_of(a) == name}
+        ids = members[name]
         rows.append((name, *(len(ids & by_mode[m]) for m in ENGAGEMENT_MODES), len(ids & any_mode)))
     return RollupTable(
         title="Engagement by alumni category",
@@ -181,13 +187,12 @@ def engagement_by_category(
     )
 
 
-def actions_by_department(dated: Sequence[DatedEngagement], year: SchoolYear) -> RollupTable:
+def actions_by_department(by_year: ByYear, year: SchoolYear) -> RollupTable:
     """Guide §3 #4 "actions implemented by each school department": engagement records, not alumni."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, str] = {}
-    for d in dated:
-        e = d.engagement
-        if d.year != year or e.mode not in ENGAGEMENT_MODES:
+    for e in by_year.get(year, ()):
+        if e.mode not in ENGAGEMENT_MODES:
             continue
         key = header_key(e.department)
         names.setdefault(key, " ".join(e.department.split()) or UNASSIGNED)
@@ -215,17 +220,15 @@ def contactable_by(alumni: Mapping[str, Alumnus], year: SchoolYear) -> int:
     )
 
 
-def engagement_rate(
-    alumni: Mapping[str, Alumnus], dated: Sequence[DatedEngagement], current: SchoolYear
-) -> RollupTable:
+def engagement_rate(alumni: Mapping[str, Alumnus], by_year: ByYear, current: SchoolYear) -> RollupTable:
     """One row per school year from the first with an engagement to ``current``; change in points."""
-    years = sorted({d.year for d in dated if d.year <= current} | {current})
+    years = sorted({y for y, records in by_year.items() if records and y <= current} | {current})
     first = years[0]
     span = [first.shifted(i) for i in range(current.start.year - first.start.year + 1)]
     rows: list[tuple[Cell, ...]] = []
     previous: float | str = ""
     for year in span:
-        engaged = len(engaged_ids(dated, year, alumni))
+        engaged = len(engaged_ids(by_year, year, alumni))
         base = contactable_by(alumni, year)
         rate = percent(engaged, base)
         change: float | str = ""
