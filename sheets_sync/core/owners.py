@@ -18,7 +18,7 @@ A teacher's tie is their strongest row (a teacher holding the alumnus in two row
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..tabs import TEMPLATE_HEADERS
 from .model import SourceRecord
@@ -33,6 +33,7 @@ class StaffDirectory:
     """The ``Staff`` tab's names, looked up case- and accent-insensitively."""
 
     names: tuple[str, ...]
+    _found: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_table(cls, staff: Table) -> StaffDirectory:
@@ -47,6 +48,11 @@ class StaffDirectory:
     def find(self, name: str) -> str | None:
         """The Staff name meant by ``name``: equal when folded, else the only one it starts."""
         key = fold(name)
+        if key not in self._found:
+            self._found[key] = self._find(key)
+        return self._found[key]
+
+    def _find(self, key: str) -> str | None:
         if not key:
             return None
         exact = [n for n in self.names if fold(n) == key]
