@@ -1,0 +1,171 @@
+"""Turn :class:`SourceRecord`s into column arrays the comparisons and blocking work on.
+
+Everything here is per record (linear in the number of rows); the pairwise work happens in
+:mod:`sheets_sync.core.comparisons` on integer codes and folded strings, so 100,000 records stay
+cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .model import SourceRecord
+from .synonyms import fold, nickname_groups, qualification_code
+
+MULTI = 3  # emails / phones / nickname groups kept per record
+_ID_JUNK = re.compile(r"[\s\-./_]+")
+
+
+@dataclass(frozen=True)
+class Features:
+    """Column arrays, one entry per record. Strings are folded; ``-1`` codes mean unknown."""
+
+    n: int
+    first: np.ndarray  # object: folded first name
+    sur: np.ndarray  # object: folded surname
+    first_code: np.ndarray  # int: factorized over the union of first names and surnames
+    sur_code: np.ndarray
+    first_nick: np.ndarray  # (n, MULTI) nickname group codes of the first name
+    sur_nick: np.ndarray  # (n, MULTI) nickname group codes of the surname (for swapped names)
+    email: np.ndarray  # (n, MULTI) codes
+    email_local: np.ndarray  # (n, MULTI) codes of the part before "@"
+    phone: np.ndarray  # (n, MULTI)
+    sid: np.ndarray  # object: normalised student id
+    sid_code: np.ndarray
+    dob: np.ndarray  # object: "yyyymmdd" or ""
+    dob_code: np.ndarray
+    dob_swap_code: np.ndarray  # code of the same date with day and month swapped
+    dob_year: np.ndarray  # int, -1 unknown
+    grad: np.ndarray  # int, -1 unknown
+    qual: np.ndarray  # object: qualification code, else folded text
+    qual_code: np.ndarray
+    qual_known: np.ndarray  # bool: recognised by the synonym table
+    postcode: np.ndarray  # object
+    postcode_code: np.ndarray
+    city: np.ndarray  # object, folded
+    city_code: np.ndarray
+    address: np.ndarray  # object, folded
+    tab_code: np.ndarray
+    counts: dict[str, np.ndarray]  # field -> how many records share the value (for TF weights)
+
+
+def split_name(record: SourceRecord) -> tuple[str, str]:
+    """Folded (first, surname); a record with only ``full_name`` is split at the first space."""
+    first, sur = fold(record.first_name), fold(record.surname)
+    if not first and not sur and record.full_name:
+        tokens = fold(record.full_name).split()
+        if tokens:
+            first, sur = tokens[0], " ".join(tokens[1:])
+    return first, sur
+
+
+def norm_student_id(text: str) -> str:
+    return _ID_JUNK.sub("", text).upper()
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize strings ("" -> -1) and count how many records share each value."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    codes = codes.astype(np.int64)
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes[codes == empty[0]] = -1
+    counts = np.zeros(len(values), dtype=np.int64)
+    known = codes >= 0
+    if known.any():
+        per_code = np.bincount(codes[known])
+        counts[known] = per_code[codes[known]]
+    return codes, counts
+
+
+def _multi_codes(rows: list[tuple[str, ...]]) -> np.ndarray:
+    flat = [v for row in rows for v in row[:MULTI]]
+    out = np.full((len(rows), MULTI), -1, dtype=np.int64)
+    if not flat:
+        return out
+    codes, _ = pd.factorize(np.asarray(flat, dtype=object))
+    pos = 0
+    for r, row in enumerate(rows):
+        k = min(len(row), MULTI)
+        out[r, :k] = codes[pos : pos + k]
+        pos += k
+    return out
+
+
+def _dob_digits(iso: str) -> str:
+    digits = iso.replace("-", "")
+    return digits if len(digits) == 8 and digits.isdigit() else ""
+
+
+def prepare(records: Sequence[SourceRecord]) -> Features:
+    n = len(records)
+    names = [split_name(r) for r in records]
+    first = [f for f, _ in names]
+    sur = [s for _, s in names]
+    name_codes, _ = _codes(first + sur)
+    first_counts = _codes(first)[1]
+    sur_counts = _codes(sur)[1]
+    nick_first = [tuple(sorted(nickname_groups(f))) if f else () for f in first]
+    nick_sur = [tuple(sorted(nickname_groups(s))) if s else () for s in sur]
+    both = _multi_codes(nick_first + nick_sur)
+    emails = [tuple(sorted(set(r.emails))) for r in records]
+    locals_ = [tuple(sorted({e.split("@", 1)[0] for e in row if "@" in e})) for row in emails]
+    phones = [tuple(sorted(set(r.phones))) for r in records]
+    sids = [norm_student_id(r.student_id) for r in records]
+    dobs = [_dob_digits(r.birth_date) for r in records]
+    swapped = [d[:4] + d[6:8] + d[4:6] if d else "" for d in dobs]
+    dob_all, _ = _codes(dobs + swapped)
+    quals = []
+    for r in records:
+        code = qualification_code(r.qualification)
+        quals.append(code if code else fold(r.qualification))
+    qual_known = np.array([bool(qualification_code(r.qualification)) for r in records], dtype=bool)
+    postcodes = [norm_student_id(r.postcode) for r in records]
+    cities = [fold(r.city) for r in records]
+    qual_code, qual_counts = _codes(quals)
+    postcode_code, postcode_counts = _codes(postcodes)
+    city_code, city_counts = _codes(cities)
+    sid_code, _ = _codes(sids)
+    obj = lambda values: np.asarray(values, dtype=object)  # noqa: E731
+    return Features(
+        n=n,
+        first=obj(first),
+        sur=obj(sur),
+        first_code=name_codes[:n],
+        sur_code=name_codes[n:],
+        first_nick=both[:n],
+        sur_nick=both[n:],
+        email=_multi_codes(emails),
+        email_local=_multi_codes(locals_),
+        phone=_multi_codes(phones),
+        sid=obj(sids),
+        sid_code=sid_code,
+        dob=obj(dobs),
+        dob_code=dob_all[:n],
+        dob_swap_code=dob_all[n:],
+        dob_year=np.array([int(d[:4]) if d else -1 for d in dobs], dtype=np.int64),
+        grad=np.array(
+            [r.graduation_year if r.graduation_year is not None else -1 for r in records], dtype=np.int64
+        ),
+        qual=obj(quals),
+        qual_code=qual_code,
+        qual_known=qual_known,
+        postcode=obj(postcodes),
+        postcode_code=postcode_code,
+        city=obj(cities),
+        city_code=city_code,
+        address=obj([fold(r.address) for r in records]),
+        tab_code=_codes([r.tab for r in records])[0],
+        counts={
+            "first_name": first_counts,
+            "surname": sur_counts,
+            "qualification": qual_counts,
+            "postcode": postcode_counts,
+            "city": city_counts,
+        },
+    )

@@ -1,0 +1,154 @@
+"""Fellegi–Sunter scoring of candidate pairs, and optional EM estimation of the m probabilities.
+
+A pair's match weight is the sum over comparisons of ``log2(m / u)`` for the level the pair is
+at (0 when a side is empty): the log2 Bayes factor "same person" vs "different people".
+Names are scored twice — as given and with first name/surname swapped on one side — and the
+better reading is kept, so "García López María" finds "María García López".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .comparisons import Cap, Comparison, assign_levels, field_view, name_view
+from .features import Features
+
+log = logging.getLogger(__name__)
+
+_TF_SELF = 2  # a value seen only in the pair itself is as rare as the floor says
+
+
+@dataclass(frozen=True)
+class Scores:
+    i: np.ndarray  # record index (features order)
+    j: np.ndarray
+    levels: np.ndarray  # (pairs, comparisons) int8, -1 = not comparable
+    swapped: np.ndarray  # bool: names matched in swapped order
+    weight: np.ndarray  # float64 log2 Bayes factor
+
+
+def _tf_u(f: Features, comparison: Comparison, level_index: int, ia: np.ndarray) -> np.ndarray:
+    """u for an exact agreement on a value that ``counts`` records share (floor: the level's u)."""
+    counts = f.counts.get(comparison.field)
+    floor = comparison.levels[level_index].u
+    if counts is None:
+        return np.full(len(ia), floor)
+    known = max(int((counts > 0).sum()), 1)
+    return np.maximum(floor, (counts[ia] - _TF_SELF) / known)
+
+
+def level_weights(f: Features, comparison: Comparison, levels: np.ndarray, ia: np.ndarray) -> np.ndarray:
+    table = np.array([lv.weight for lv in comparison.levels] + [0.0])  # index -1 -> 0.0
+    w = table[levels.astype(np.int64)]
+    for index, level in enumerate(comparison.levels):
+        if level.tf:
+            at = np.flatnonzero(levels == index)
+            if len(at):
+                w[at] = np.log2(level.m / _tf_u(f, comparison, index, ia[at]))
+    return w
+
+
+def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: np.ndarray):
+    """Levels for first name and surname, as given or swapped, whichever weighs more."""
+    present = [name for name in ("first_name", "surname") if name in comparisons]
+    direct = {n: assign_levels(comparisons[n], name_view(f, n, ia, ib, False)) for n in present}
+    if len(present) < 2:
+        return direct, np.zeros(len(ia), dtype=bool)
+    fc, sc = comparisons["first_name"], comparisons["surname"]
+    else_f, else_s = len(fc.levels) - 1, len(sc.levels) - 1
+    doubtful = np.flatnonzero((direct["first_name"] == else_f) | (direct["surname"] == else_s))
+    swapped = np.zeros(len(ia), dtype=bool)
+    if len(doubtful):
+        a, b = ia[doubtful], ib[doubtful]
+        alt = {n: assign_levels(comparisons[n], name_view(f, n, a, b, True)) for n in present}
+        w_direct = sum(level_weights(f, comparisons[n], direct[n][doubtful], a) for n in present)
+        w_alt = sum(level_weights(f, comparisons[n], alt[n], a) for n in present)
+        better = w_alt > w_direct + 1e-9
+        rows = doubtful[better]
+        for n in present:
+            direct[n][rows] = alt[n][better]
+        swapped[rows] = True
+    return direct, swapped
+
+
+def score_pairs(
+    f: Features,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    comparisons: tuple[Comparison, ...],
+    caps: tuple[Cap, ...] = (),
+    upper: float = np.inf,
+) -> Scores:
+    by_field = {c.field: c for c in comparisons}
+    names, swapped = _names(f, by_field, ia, ib)
+    first_else = None
+    if "first_name" in by_field:
+        first_else = names["first_name"] == len(by_field["first_name"].levels) - 1
+    levels = np.full((len(ia), len(comparisons)), -1, dtype=np.int8)
+    weight = np.zeros(len(ia))
+    for col, comparison in enumerate(comparisons):
+        if comparison.field in names:
+            lv = names[comparison.field]
+        else:
+            lv = assign_levels(comparison, field_view(f, comparison.field, ia, ib), first_else)
+        levels[:, col] = lv
+        weight += level_weights(f, comparison, lv, ia)
+    col_of = {c.field: k for k, c in enumerate(comparisons)}
+    for cap in caps:
+        if cap.field not in col_of:
+            continue
+        kind_index = (
+            by_field[cap.field].kinds().index(cap.kind) if cap.kind in by_field[cap.field].kinds() else -2
+        )
+        hit = levels[:, col_of[cap.field]] == kind_index
+        for field, kind in cap.unless:
+            if field in col_of and kind in by_field[field].kinds():
+                hit &= levels[:, col_of[field]] != by_field[field].kinds().index(kind)
+        weight[hit] = np.minimum(weight[hit], upper - cap.margin)
+    return Scores(i=ia, j=ib, levels=levels, swapped=swapped, weight=weight)
+
+
+def estimate_m(
+    f: Features,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    comparisons: tuple[Comparison, ...],
+    prior_weight: float,
+    iterations: int = 15,
+) -> tuple[Comparison, ...]:
+    """EM for the m probabilities on the candidate pairs, u fixed at the defaults (as splink does
+    after estimating u): E-step = match probability per pair, M-step = m per level."""
+    scores = score_pairs(f, ia, ib, comparisons)
+    levels = scores.levels
+    lam = 2.0**prior_weight / (1 + 2.0**prior_weight)
+    current = comparisons
+    for _ in range(iterations):
+        w = np.zeros(len(ia))
+        for col, comparison in enumerate(current):
+            w += level_weights(f, comparison, levels[:, col], ia)
+        odds = np.clip(w + np.log2(lam / (1 - lam)), -60, 60)
+        p = 1.0 / (1.0 + 2.0**-odds)
+        lam = float(np.clip(p.mean(), 1e-6, 0.5))
+        updated = []
+        for col, comparison in enumerate(current):
+            lv = levels[:, col]
+            mass = np.array([p[lv == k].sum() for k in range(len(comparison.levels))])
+            total = mass.sum()
+            if total <= 0:
+                updated.append(comparison)
+                continue
+            m = np.clip(mass / total, 1e-4, 0.9999)
+            updated.append(
+                replace(
+                    comparison,
+                    levels=tuple(
+                        replace(lv_, m=float(mk)) for lv_, mk in zip(comparison.levels, m, strict=True)
+                    ),
+                )
+            )
+        current = tuple(updated)
+    log.info("EM: estimated m for %d comparisons on %d candidate pairs", len(current), len(ia))
+    return current

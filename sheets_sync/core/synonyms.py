@@ -1,0 +1,118 @@
+"""Text folding, first-name nicknames and qualification synonyms, loaded from ``templates/``.
+
+* :func:`fold` — lower-case ASCII form used by every name comparison ("Jürgen Müller-Õun" ->
+  "jurgen muller oun").
+* :func:`nickname_groups` — the nickname groups a first name belongs to (``paco`` and
+  ``francisco`` share the group ``es:francisco``), from ``templates/nicknames.csv``.
+* :func:`qualification_code` — the code of a qualification named in any of the five languages or
+  abbreviated ("Cocina y Gastronomía", "Cucina", "Koken", "Kokk", "Chef" -> ``cookery``), from
+  ``templates/qualifications.csv``.
+
+Both tables are plain CSV so a school can add its own names without touching code.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+        "'": "",
+        "’": "",
+        "`": "",
+    }
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower-case, accents removed, punctuation turned into single spaces."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("sheets_sync.templates").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@functools.lru_cache(maxsize=1)
+def _nickname_table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for row in _read_csv("nicknames.csv"):
+        group = f"{row['language']}:{fold(row['canonical'])}"
+        names = [row["canonical"], *row["variants"].split(";")]
+        for name in names:
+            key = fold(name)
+            if key:
+                table.setdefault(key, set()).add(group)
+    return {name: frozenset(groups) for name, groups in table.items()}
+
+
+def nickname_groups(folded_first_name: str) -> frozenset[str]:
+    """Groups of the whole folded first name and of each of its tokens ("maria jose" -> both)."""
+    table = _nickname_table()
+    groups: set[str] = set(table.get(folded_first_name, ()))
+    for token in folded_first_name.split():
+        groups.update(table.get(token, ()))
+    return frozenset(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def _qualification_table() -> tuple[dict[str, str], tuple[tuple[tuple[str, ...], str], ...]]:
+    exact: dict[str, str] = {}
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    for row in _read_csv("qualifications.csv"):
+        code = row["code"].strip()
+        for synonym in [row["label"], code, *row["synonyms"].split(";")]:
+            key = fold(synonym)
+            if key and key not in exact:
+                exact[key] = code
+                phrases.append((tuple(key.split()), code))
+    # Longest phrase first, so "electromecanica de vehiculos" wins over "electricidad"-like stems.
+    phrases.sort(key=lambda item: (-len(item[0]), -sum(map(len, item[0])), item[1]))
+    return exact, tuple(phrases)
+
+
+@functools.lru_cache(maxsize=50_000)
+def qualification_code(text: str) -> str:
+    """The synonym table's code for a qualification, or ``""`` when it is not recognised.
+
+    An exact (folded) synonym wins; otherwise the longest synonym found as a run of whole words
+    inside the text ("Técnico Superior en Cocina" -> ``cookery``).
+    """
+    key = fold(text)
+    if not key:
+        return ""
+    exact, phrases = _qualification_table()
+    if key in exact:
+        return exact[key]
+    tokens = key.split()
+    for phrase, code in phrases:
+        n = len(phrase)
+        if n > len(tokens):
+            continue
+        for start in range(len(tokens) - n + 1):
+            if tuple(tokens[start : start + n]) == phrase:
+                return code
+    return ""
