@@ -7,7 +7,7 @@ import functools
 from typing import Any
 
 from .fields import apply_update_mask, parse_mask
-from .grid import Area, area_of, grid_range_out, normalize_format
+from .grid import Area, area_of, grid_range_out, link_color_fields, normalize_format
 from .state import Sheet, Spreadsheet
 from .values import ref_lookup_value
 
@@ -30,7 +30,7 @@ def _mask(fields: str | None, source: dict[str, Any]) -> dict[str, Any]:
     if not fields:
         raise Invalid("At least one field must be updated, but none were specified.")
     try:
-        return parse_mask(fields)
+        return link_color_fields(parse_mask(fields))
     except ValueError:
         raise Invalid(f"Invalid field mask: {fields}") from None
 

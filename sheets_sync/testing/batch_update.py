@@ -258,7 +258,7 @@ def auto_resize_dimensions(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -
         for r, c in sheet.cells:
             if c == col:
                 text = cell_out(sheet, r, c, {}).get("formattedValue", "")
-                width = max(width, sum(8.691 if ch.isupper() else 6.674 for ch in text))
+                width = max(width, sum(8.4873 if ch.isupper() else 6.674 for ch in text))
         if width:
             sheet.col_meta[col] = {**sheet.col_meta.get(col, {}), "pixelSize": int(round(width))}
 

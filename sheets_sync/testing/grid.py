@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -160,7 +161,7 @@ def normalize_color(color: dict[str, Any] | None) -> dict[str, Any]:
         v = (color or {}).get(key)
         if v is None:
             continue
-        q = round(float(v) * 255) / 255 if key != "alpha" else float(v)
+        q = math.floor(float(v) * 255 + 1e-4) / 255 if key != "alpha" else float(v)
         if q:
             out[key] = float32_text(q)
     return out
@@ -183,7 +184,12 @@ def normalize_format(fmt: Any) -> Any:
         else:
             out[key] = normalize_format(value)
     for key in list(out):
-        if key.endswith("Color") and isinstance(out[key], dict) and key + "Style" not in out:
+        if (
+            key.endswith("Color")
+            and key != "rgbColor"
+            and isinstance(out[key], dict)
+            and key + "Style" not in out
+        ):
             out[key + "Style"] = {"rgbColor": dict(out[key])}
         if key.endswith("ColorStyle") and isinstance(out[key], dict):
             plain = key[: -len("Style")]
@@ -210,3 +216,16 @@ def prune_defaults(value: Any, keep_zero: tuple[str, ...] = ("sheetId", "index")
     if isinstance(value, list):
         return [prune_defaults(v, keep_zero) for v in value]
     return value
+
+
+def link_color_fields(tree: dict[str, Any]) -> dict[str, Any]:
+    """A mask naming ``xColor`` also covers ``xColorStyle`` (and back), as Google keeps both in sync."""
+    out: dict[str, Any] = {}
+    for key, sub in tree.items():
+        sub = link_color_fields(sub) if sub else sub
+        out[key] = sub
+        if key.endswith("Color") and key != "rgbColor":
+            out.setdefault(key + "Style", {})
+        elif key.endswith("ColorStyle"):
+            out.setdefault(key[: -len("Style")], {})
+    return out

@@ -219,9 +219,9 @@ def _with_data(
 
 
 def values_update(ss: Spreadsheet, range_text: str, params: Params, body: dict[str, Any]) -> dict[str, Any]:
+    values = _check_values(body.get("values"), "data.values")
     option = _input_option(params, {})
     area = resolve(ss, range_text)
-    values = _check_values(body.get("values"), "data.values")
     major = body.get("majorDimension") or "ROWS"
     write = Write(area, values, major, option, (area.span.start_row or 0, area.span.start_col or 0))
     write.validate()
