@@ -109,6 +109,61 @@ def format_value(value: object) -> str:
     return text if text.strip() else "–"
 
 
+# (key of Rollup.headline, label, unit, the count it rests on: suppressed with it in the factsheet)
+HEADLINE: tuple[tuple[str, str, str, str], ...] = (
+    ("alumni", "Alumni", "", ""),
+    ("contactable", "Contactable alumni", "", "opted_out"),  # alumni - opted_out
+    ("opted_out", "Opted out", "", ""),
+    ("engaged", "Engaged this school year", "", ""),
+    ("engagement_rate", "Engagement rate", " %", "engaged"),
+    ("volunteer_hours", "Volunteer hours", "", "volunteers"),
+    ("volunteer_value", "Value of volunteer time", " {currency}", "volunteers"),
+    ("experiential_actions", "Experiential actions", "", ""),
+    ("nps", "Net Promoter Score", "", "nps_responses"),
+)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def suppress(value: object, min_count: int) -> str | None:
+    """``"< 5"`` for a count of 1..min_count-1 (so no one can be singled out), else ``None``."""
+    if _is_count(value) and 0 < value < min_count:  # type: ignore[operator]
+        return f"< {min_count}"
+    return None
+
+
+def rounded(value: int, min_count: int) -> str:
+    """A count shown to the nearest multiple of ``min_count`` ("≈ 10"): a suppressed count cannot
+    be recovered by subtracting it from an exact neighbour."""
+    step = max(1, min_count)
+    return f"≈ {int(value / step + 0.5) * step:,}"
+
+
+def headline_figures(headline: Mapping[str, object], *, min_count: int = 0) -> list[tuple[str, str]]:
+    """(label, text) of the headline figures. Known keys of ``Rollup.headline`` get labels and
+    units. With ``min_count``: small counts are ``< 5``; a figure resting on one is ``–`` (a rate)
+    or rounded (a count, "≈ 10"). Unknown mappings are shown as given."""
+    known = [row for row in HEADLINE if row[0] in headline]
+    if not known:
+        return [
+            (str(k).replace("_", " ").capitalize(), suppress(v, min_count) or format_value(v))
+            for k, v in headline.items()
+        ]
+    figures = []
+    for key, label, unit, basis in known:
+        value = headline[key]
+        hidden = suppress(value, min_count)
+        if hidden is None and basis and suppress(headline.get(basis), min_count) is not None:
+            hidden = rounded(value, min_count) if _is_count(value) else "–"  # type: ignore[arg-type]
+        text = hidden or format_value(value)
+        if hidden is None and text != "–":
+            text += unit.format(currency=headline.get("currency", ""))
+        figures.append((label, text))
+    return figures
+
+
 def _render(env: Environment, name: str, context: Mapping[str, Any]) -> tuple[str, str]:
     text = env.get_template(f"{name}.txt.j2").render(context)
     html = env.get_template(f"{name}.html.j2").render(context)
@@ -537,7 +592,8 @@ def _office_mail(
         "new_review_pairs": report.new_review_pairs,
         "issues_total": len(inp.issues),
         "issues_by_list": sorted(((t, n[0]) for t, n in by_list.items()), key=lambda x: (-x[1], x[0])),
-        "headline": [(str(k), format_value(v)) for k, v in inp.headline.items()],
+        "headline": headline_figures(inp.headline),
+        "school_year": str(inp.headline.get("school_year", "")),
         "charts": [(content_id(c), c.replace("_", " ").capitalize()) for c in charts],
         "approaches": approaches[:MAX_IDS],
         "approaches_more": max(0, len(approaches) - MAX_IDS),
