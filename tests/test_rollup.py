@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync import tabs
+from sheets_sync.backends.xlsx import XlsxWorkbook
 from sheets_sync.config import RollupConfig
 from sheets_sync.core.model import Alumnus, Engagement, Grid
 from sheets_sync.core.rollup import TITLES, Rollup, RollupInput, build_rollup, rollup_tab
@@ -545,3 +548,33 @@ def test_rollup_tab_layout_titles_headers_blank_rows_and_charts() -> None:
 def test_rollup_tab_has_no_chart_for_a_table_without_data_rows() -> None:
     tab = rollup_tab(rollup())
     assert "NPS by event" not in {c.title for c in tab.charts}
+
+
+def test_rollup_tab_in_a_real_xlsx_has_charts_over_the_right_cells(tmp_path: Path) -> None:
+    path = tmp_path / "school.xlsx"
+    openpyxl.Workbook().save(path)
+    alumni = [alumnus(1, category="Graduates"), alumnus(2, category="Other")]
+    engagements = [eng("E", "2024-10-01", "A-00001"), eng("C", "2025-01-01", "A-00002")]
+    result = rollup(alumni, engagements, {tabs.EVENT_FEEDBACK: feedback(*NPS_ANSWERS)})
+    workbook = XlsxWorkbook(path, backups=0)
+    workbook.commit(workbook.read(), [rollup_tab(result)])
+
+    ws = openpyxl.load_workbook(path)["Rollup"]
+    assert ws["A1"].value == "Alumni base" and ws["A1"].font.b
+    assert [c.value for c in ws[2]] == list(result.table("Alumni base").header)
+    refs = {}
+    for chart in ws._charts:
+        series = chart.series[0]
+        categories = series.cat.strRef or series.cat.numRef
+        cells = categories.f.split("!")[1].replace("$", "").split(":")
+        first, last = cells[0], cells[-1]  # one cell when the table has one data row
+        refs[int(first[1:])] = (series.tx.strRef.f, int(last[1:]))
+    # Engagement by alumni category: header on its row, categories Graduates..Unknown below it
+    header_row = (
+        next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Engagement by alumni category")
+        + 1
+    )
+    assert refs[header_row + 1] == ("'Rollup'!B" + str(header_row), header_row + 5)
+    assert ws.cell(header_row + 1, 1).value == "Graduates" and ws.cell(header_row + 5, 1).value == "Unknown"
+    assert ws.cell(header_row + 6, 1).value == "Total"  # not charted
+    assert len(ws._charts) == 3
