@@ -70,8 +70,8 @@ def split_sheet(text: str) -> tuple[str | None, str | None]:
             i += 1
         raise ValueError(text)
     if "!" in text:
-        title, _, cells = text.rpartition("!")
-        return title, cells or None
+        sheet, _, cells = text.rpartition("!")
+        return sheet, cells or None
     return None, text
 
 

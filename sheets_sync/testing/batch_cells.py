@@ -290,7 +290,7 @@ def copy_paste(ss: Spreadsheet, req: dict[str, Any], cut: bool = False) -> None:
         (r - sr0, c - sc0): src.sheet.cells.get((r, c)) for r in range(sr0, sr1) for c in range(sc0, sc1)
     }
     fields = _PASTE_FIELDS.get(req.get("pasteType") or "PASTE_NORMAL", _PASTE_FIELDS["PASTE_NORMAL"])
-    tree = {f: {} for f in fields}
+    tree: dict[str, Any] = {f: {} for f in fields}
     if cut:
         dest = req.get("destination") or {}
         sheet = area_of(ss, {"sheetId": dest.get("sheetId")}).sheet

@@ -326,9 +326,11 @@ class SheetsEmulator:
         query: dict[str, list[str]] = {}
         for k, v in parse_qsl(parts.query, keep_blank_values=True):
             query.setdefault(k, []).append(v)
-        raw = prepared.body
+        raw: Any = prepared.body
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
+        if raw is not None and not isinstance(raw, str):
+            raw = None  # streamed uploads are not emulated
         body: Any = None
         if raw:
             try:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
 from typing import Any
 
-from .a1 import letters_to_col, parse_cells
+from .formulas import Lookup, evaluate_formula
 
 EPOCH = dt.datetime(1899, 12, 30)
 _NUMBER = re.compile(r"^([+-]?)(\$?)((?:\d{1,3}(?:,\d{3})+)|\d*)(\.\d*)?([eE][+-]?\d+)?(%?)$")
@@ -25,8 +24,6 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?:
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-Lookup = Callable[[int, int], Any]
 
 
 def to_serial(value: dt.datetime) -> float:
@@ -320,172 +317,6 @@ def is_empty(cell: dict[str, Any] | None) -> bool:
     return not cell or not cell.get("userEnteredValue")
 
 
-# ---------------------------------------------------------------- formulas
-
-_TOKEN = re.compile(
-    r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)|"
-    r"([A-Za-z]+)\s*\(|(\"[^\"]*\")|([-+*/^(),&]))"
-)
-
-
-def evaluate_formula(formula: str, lookup: Lookup | None) -> float | str | bool | None:
-    """Evaluate ``=`` arithmetic, same-sheet refs and SUM/MIN/MAX/AVERAGE; ``None`` if unsupported."""
-    text = formula[1:].strip()
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            return None
-        number, ref, func, string, op = m.groups()
-        if number is not None:
-            tokens.append(("num", number))
-        elif ref is not None:
-            tokens.append(("ref", ref))
-        elif func is not None:
-            tokens.append(("func", func.upper()))
-        elif string is not None:
-            tokens.append(("str", string[1:-1]))
-        else:
-            tokens.append(("op", op))
-        pos = m.end()
-    try:
-        parser = _Parser(tokens, lookup)
-        result = parser.expr()
-        if parser.i != len(tokens):
-            return None
-        return result
-    except (_Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
-        return None
-
-
-class _Unsupported(Exception):
-    pass
-
-
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup | None) -> None:
-        self.tokens, self.i, self.lookup = tokens, 0, lookup
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str]:
-        if self.i >= len(self.tokens):
-            raise _Unsupported
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
-    def expr(self) -> Any:
-        left = self.term()
-        while (tok := self.peek()) and tok in (("op", "+"), ("op", "-"), ("op", "&")):
-            self.take()
-            right = self.term()
-            if tok[1] == "&":
-                left = f"{_text(left)}{_text(right)}"
-            else:
-                left = _f(left) + _f(right) if tok[1] == "+" else _f(left) - _f(right)
-        return left
-
-    def term(self) -> Any:
-        left = self.power()
-        while (tok := self.peek()) and tok in (("op", "*"), ("op", "/")):
-            self.take()
-            right = self.power()
-            left = _f(left) * _f(right) if tok[1] == "*" else _f(left) / _f(right)
-        return left
-
-    def power(self) -> Any:
-        base = self.unary()
-        if self.peek() == ("op", "^"):
-            self.take()
-            return _f(base) ** _f(self.power())
-        return base
-
-    def unary(self) -> Any:
-        tok = self.peek()
-        if tok in (("op", "-"), ("op", "+")):
-            self.take()
-            value = _f(self.unary())
-            return -value if tok == ("op", "-") else value
-        return self.atom()
-
-    def atom(self) -> Any:
-        kind, text = self.take()
-        if kind == "num":
-            return float(text)
-        if kind == "str":
-            return text
-        if kind == "ref":
-            values = self.ref_values(text)
-            if ":" in text:
-                raise _Unsupported
-            return values[0] if values else 0.0
-        if kind == "func":
-            args: list[Any] = []
-            while self.peek() != ("op", ")"):
-                tok = self.peek()
-                if tok and tok[0] == "ref" and ":" in tok[1]:
-                    self.take()
-                    args.extend(v for v in self.ref_values(tok[1]) if isinstance(v, float))
-                else:
-                    args.append(self.expr())
-                if self.peek() == ("op", ","):
-                    self.take()
-            self.take()
-            return _call(text, args)
-        if (kind, text) == ("op", "("):
-            value = self.expr()
-            if self.take() != ("op", ")"):
-                raise _Unsupported
-            return value
-        raise _Unsupported
-
-    def ref_values(self, ref: str) -> list[Any]:
-        if self.lookup is None:
-            raise _Unsupported
-        span = parse_cells(ref)
-        if span is None:
-            raise _Unsupported
-        out = []
-        for row in range(span.start_row or 0, span.end_row or 0):
-            for col in range(span.start_col or 0, span.end_col or 0):
-                out.append(self.lookup(row, col))
-        return out
-
-
-def _f(value: Any) -> float:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    if value in ("", None):
-        return 0.0
-    raise _Unsupported
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        return general_number(value)
-    return "" if value is None else str(value)
-
-
-def _call(name: str, args: list[Any]) -> float:
-    nums = [_f(a) for a in args]
-    if name == "SUM":
-        return sum(nums)
-    if name == "MIN":
-        return min(nums) if nums else 0.0
-    if name == "MAX":
-        return max(nums) if nums else 0.0
-    if name == "AVERAGE":
-        return sum(nums) / len(nums)
-    if name == "COUNT":
-        return float(len(nums))
-    raise _Unsupported
-
-
 def ref_lookup_value(cell: dict[str, Any] | None) -> Any:
     """Value of a referenced cell inside a formula (numbers as float)."""
     if not cell:
@@ -498,4 +329,4 @@ def ref_lookup_value(cell: dict[str, Any] | None) -> Any:
     return value.get("stringValue", "")
 
 
-__all__ = ["letters_to_col", "parse_raw", "parse_user_entered", "render", "is_empty"]
+__all__ = ["parse_raw", "parse_user_entered", "render", "is_empty"]
