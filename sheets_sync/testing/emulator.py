@@ -315,6 +315,19 @@ class SheetsEmulator:
             emu.spreadsheets[ss.id] = ss
         return emu
 
+    @classmethod
+    def load_or_create(cls, path: str | Path, **kwargs: Any) -> SheetsEmulator:
+        """``load(path)`` if the file exists, else an empty emulator (``save`` it when done)."""
+        return cls.load(path, **kwargs) if Path(path).exists() else cls(**kwargs)
+
+    def ensure_spreadsheet(
+        self, key: str, title: str = "Untitled spreadsheet", sheets: list[str] | None = None
+    ) -> str:
+        """Create a spreadsheet with this exact id unless it exists (for ``--emulator`` runs)."""
+        if key not in self.spreadsheets:
+            self.create_spreadsheet(title, sheets, key=key)
+        return key
+
     # ------------------------------------------------------------ HTTP handling
 
     def _now_text(self) -> str:
