@@ -37,7 +37,7 @@ class Linker:
     """Finds the alumnus a row means: records + clusters of this run, one Alumnus per cluster."""
 
     records: Sequence[SourceRecord]
-    clusters: Sequence[Sequence[int]]
+    clusters: list[list[int]]
     by_cluster: Sequence[Alumnus]
     settings: MatchSettings
     state: State

@@ -148,6 +148,10 @@ def resolve(old: Iterable[str], new: Sequence[str]) -> dict[str, int]:
     return out
 
 
+def state_keys(state: State, kind: str) -> set[str]:
+    return set(state.entries.get(kind, {}))
+
+
 def pair_key(fp_a: str, fp_b: str) -> str:
     a, b = sorted((fp_a, fp_b))
     return f"{a}|{b}"
@@ -244,8 +248,8 @@ def assign_ids(
         min_fp[key] = min(min_fp.get(key, fps[i]), fps[i])
     home: defaultdict[int, list[str]] = defaultdict(list)
     for oid, counts in holders.items():
-        best = min(counts, key=lambda c, oid=oid: (-counts[c], min_fp[(oid, c)]))
-        home[best].append(oid)
+        ranked = sorted((-n, min_fp[(oid, c)], c) for c, n in counts.items())
+        home[ranked[0][2]].append(oid)
 
     ids: list[str | None] = [None] * len(clusters)
     merged: list[tuple[str, str]] = []
@@ -266,15 +270,9 @@ def assign_ids(
         new_ids.append(format_id(counter))
     state.set("counter", ID_COUNTER, counter, when=when)
 
-    split = sorted(
-        {
-            (oid, ids[c])  # type: ignore[misc]
-            for oid, counts in holders.items()
-            for c in counts
-            if ids[c] in new_ids and ids[c] != oid
-        }
-    )
-    final = [x for x in ids if x is not None]
+    final = [x or "" for x in ids]
+    fresh = set(new_ids)
+    split = sorted({(oid, final[c]) for oid, counts in holders.items() for c in counts if final[c] in fresh})
     _store_ids(state, clusters, fps, final, merged, today)
     if merged or split or new_ids:
         log.info("alumni ids: %d new, %d merged, %d split", len(new_ids), len(merged), len(split))
@@ -288,7 +286,7 @@ def _counter_floor(state: State) -> int:
     if isinstance(stored, int):
         numbers.append(stored)
     for kind in ("alias", "alumni"):
-        numbers.extend(id_number(k) or 0 for k in state.keys(kind))
+        numbers.extend(id_number(k) or 0 for k in state_keys(state, kind))
     numbers.extend(id_number(str(v)) or 0 for _, v in state.items("alias"))
     numbers.extend(id_number(_member_id(v) or "") or 0 for _, v in state.items("member"))
     return max(numbers)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..tabs import ALUMNI, ALUMNI_HEADERS
 from .engagements import Linker, link_engagements, outreach_status
-from .identity import assign_ids, fingerprints, follow_alias, name_key, normalise_id, resolve
+from .identity import assign_ids, fingerprints, follow_alias, name_key, normalise_id, resolve, state_keys
 from .matching import Linkage, MatchSettings, link
 from .model import Alumnus, DataIssue, Engagement, Grid, SourceRecord
 from .owners import StaffDirectory, choose_owner
@@ -74,7 +74,7 @@ def build_master(inp: MasterInput) -> MasterResult:
     state = inp.state.copy()
     fps = fingerprints(records)
     issues = read_review_tab(inp.review_tab, records, fps, state, inp.today)
-    old = state.keys("member") | {
+    old = state_keys(state, "member") | {
         v[k] for _, v in state.items("decision") if isinstance(v, dict) for k in "ab" if k in v
     }
     resolved = resolve(old, fps)

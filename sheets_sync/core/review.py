@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..tabs import REVIEW_DECISIONS, REVIEW_HEADERS
-from .identity import expired, name_key, pair_key, record_name
+from .identity import expired, name_key, pair_key, record_name, state_keys
 from .matching import Linkage, ScoredPair
 from .model import DataIssue, Grid, SourceRecord
 from .normalise import fold
@@ -74,11 +74,13 @@ def read_review_tab(
             continue
         word = decision_word(raw)
         ref_a, ref_b = row["Source A"], row["Source B"]
-        where = dict(tab=review_tab.ref_title if review_tab else "Review", row=row.row, column="Decision")
+        tab = review_tab.ref_title if review_tab else "Review"
         if word is None:
             issues.append(
                 DataIssue(
-                    **where,
+                    tab=tab,
+                    row=row.row,
+                    column="Decision",
                     value=raw,
                     problem="not a decision the sync understands",
                     fix=f"choose {' or '.join(REVIEW_DECISIONS)} from the dropdown",
@@ -99,7 +101,9 @@ def read_review_tab(
             ):
                 issues.append(
                     DataIssue(
-                        **where,
+                        tab=tab,
+                        row=row.row,
+                        column="Decision",
                         value=raw,
                         problem=f"the decision for {ref_a} / {ref_b} no longer points at the same list rows",
                         fix="the rows were moved or deleted since; if the pair is still uncertain it is "
@@ -199,10 +203,11 @@ def review_rows(
     scored: dict[tuple[int, int], ScoredPair] = {}
     for p in list(linkage.merges) + list(linkage.review):
         scored[(min(p.i, p.j), max(p.i, p.j))] = p
-    previous = state.keys("review")
+    previous = state_keys(state, "review")
     pos = [(r.tab, r.row) for r in records]
     entries: list[tuple[tuple, list, str, dict[str, str]]] = []
     new = 0
+    pairs: list[tuple[tuple[int, int], ScoredPair | None, str]]
     pairs = [((min(p.i, p.j), max(p.i, p.j)), p, "") for p in linkage.review]
     pairs = [x for x in pairs if x[0] not in decisions.by_pair and x[0][0] != x[0][1]]
     pairs += [(ij, scored.get(ij), word) for ij, word in decisions.by_pair.items()]
@@ -214,7 +219,7 @@ def review_rows(
         a, b = sorted((i, j), key=lambda k: pos[k])
         ra, rb = records[a], records[b]
         side_a, side_b = _side(ra), _side(rb)
-        row = [ra.ref, rb.ref]
+        row: list[object] = [ra.ref, rb.ref]
         for va, vb in zip(side_a, side_b, strict=True):
             row += [va, vb]
         score = round(pair.probability, 3) if pair is not None else ""
