@@ -194,7 +194,7 @@ def _explain(exc: BaseException, cfg: SmtpConfig) -> DeliveryError:
         return ConnectionDeliveryError(
             f"TLS with {where} failed ({exc.reason or exc}) — port 465 needs security ssl, 587 needs starttls"
         )
-    if isinstance(exc, socket.timeout | TimeoutError):
+    if isinstance(exc, socket.timeout | TimeoutError) or "timed out" in str(exc):
         return ConnectionDeliveryError(
             f"{where} did not answer within {cfg.timeout:g}s — check host and port, or the firewall"
         )

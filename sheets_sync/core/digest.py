@@ -26,6 +26,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ class DigestInput:
 # --------------------------------------------------------------------------- rendering
 
 
+@cache
 def template_environment() -> Environment:
     """Autoescaped for ``*.html.j2``; plain for ``*.txt.j2``; any missing variable is an error."""
     env = Environment(
