@@ -384,3 +384,21 @@ def test_normalisers_survive_a_huge_cell() -> None:
     assert n.phones(text, "ES").value == ()
     assert len(n.emails(text).problem) <= 400
     assert n.year(text, TODAY).problem
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.emails(),
+        st.from_regex(r"[a-zA-Z0-9._%+\-]{1,12}@[a-zA-Z0-9.\-]{1,20}\.[a-zA-Z]{2,6}", fullmatch=True),
+    )
+)
+def test_plain_email_shortcut_agrees_with_email_validator(address: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected: str | None = validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        expected = None
+    n._check_email.cache_clear()  # type: ignore[attr-defined]
+    assert n._check_email(address) == expected

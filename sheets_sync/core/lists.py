@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +70,34 @@ class _RowReader:
         self.fallback_region = fallback if fallback != self.region else None
         self.columns = match.columns
         self.by_index = {c.index: c for c in match.columns}
-        self.header_cells = {c.index: norm.fold(c.header) for c in match.mapped}
+        self.parsers = self._parsers()
+        self.header_cells = {c.index: c.header.casefold() for c in match.mapped}
+
+    def _parsers(self) -> dict[str, Callable[[str], norm.Parsed[Any]]]:
+        """field -> normaliser of one cell's text, bound to this list's language, region and date."""
+        lang, today = self.name_language, self.today
+        region, fallback = self.region, self.fallback_region
+        return {
+            "full_name": lambda t: norm.split_name(t, lang),
+            "first_name": lambda t: norm.name_part(t, lang),
+            "surname": lambda t: norm.name_part(t, lang),
+            "email": norm.emails,
+            "phone": lambda t: norm.phones(t, region, fallback),
+            "student_id": lambda t: norm.Parsed(norm.clean_text(t)),
+            "birth_date": lambda t: norm.date(t, today, kind="birth"),
+            "graduation_year": lambda t: norm.year(t, today),
+            "qualification": lambda t: norm.Parsed(norm.clean_text(t)),
+            "department": lambda t: norm.Parsed(norm.clean_text(t)),
+            "category": words.category,
+            "role": words.role,
+            "strength": words.strength,
+            "last_contact": lambda t: norm.date(t, today, kind="contact"),
+            "consent": words.consent,
+            "notes": lambda t: norm.Parsed(t.strip()),
+            "address": lambda t: norm.Parsed(norm.clean_text(t)),
+            "postcode": words.postcode,
+            "city": lambda t: norm.Parsed(norm.clean_text(t)),
+        }
 
     def header_for(self, index: int) -> str:
         column = self.by_index.get(index)
@@ -90,7 +117,9 @@ class _RowReader:
     def is_header_repeat(self, cells: tuple[str, ...]) -> bool:
         if len(self.header_cells) < 2:
             return False
-        same = sum(1 for i, h in self.header_cells.items() if i < len(cells) and norm.fold(cells[i]) == h)
+        same = sum(
+            1 for i, h in self.header_cells.items() if i < len(cells) and cells[i].strip().casefold() == h
+        )
         return same >= max(2, len(self.header_cells) // 2)
 
     def read(self, row: int, cells: tuple[str, ...]) -> tuple[SourceRecord | None, list[DataIssue]]:
@@ -104,30 +133,24 @@ class _RowReader:
                 if text.strip():
                     texts.setdefault(column.field, []).append((column.header, text))
         values: dict[str, Any] = {}
-
-        def take(fieldname: str, parsed: norm.Parsed[Any], header: str, text: str) -> Any:
-            if not parsed.ok:
-                issues.append(self.issue(row, header, text, parsed.problem, parsed.fix))
-            return parsed.value
-
         for fieldname, entries in texts.items():
             if fieldname in ("email", "phone"):
                 found: list[str] = []
                 for header, text in entries:
-                    if fieldname == "email":
-                        parsed = norm.emails(text)
-                    else:
-                        parsed = norm.phones(text, self.region, self.fallback_region)
-                    for item in take(fieldname, parsed, header, text):
-                        if item not in found:
-                            found.append(item)
+                    parsed = self.parsers[fieldname](text)
+                    if not parsed.ok:
+                        issues.append(self.issue(row, header, text, parsed.problem, parsed.fix))
+                    found.extend(item for item in parsed.value if item not in found)
                 values[fieldname] = tuple(found)
                 continue
             header, text = entries[0]
             if fieldname in _JOIN and len(entries) > 1:
                 text = _JOIN[fieldname].join(norm.clean_text(t) for _, t in entries)
                 header = " + ".join(h for h, _ in entries)
-            values[fieldname] = self.normalise(fieldname, text, header, take)
+            parsed = self.parsers[fieldname](text)
+            if not parsed.ok:
+                issues.append(self.issue(row, header, text, parsed.problem, parsed.fix))
+            values[fieldname] = parsed.value
 
         first, surname = values.get("first_name", ""), values.get("surname", "")
         if not (first or surname) and values.get("full_name"):
@@ -172,34 +195,6 @@ class _RowReader:
             )
         )
         return None, issues
-
-    def normalise(self, fieldname: str, text: str, header: str, take: Any) -> Any:
-        lang = self.name_language
-        if fieldname == "full_name":
-            return take(fieldname, norm.split_name(text, lang), header, text)
-        if fieldname in ("first_name", "surname"):
-            return take(fieldname, norm.name_part(text, lang), header, text)
-        if fieldname == "graduation_year":
-            return take(fieldname, norm.year(text, self.today), header, text)
-        if fieldname == "birth_date":
-            return take(fieldname, norm.date(text, self.today, kind="birth"), header, text)
-        if fieldname == "last_contact":
-            return take(fieldname, norm.date(text, self.today, kind="contact"), header, text)
-        if fieldname == "consent":
-            return take(fieldname, words.consent(text), header, text)
-        if fieldname == "role":
-            return take(fieldname, words.role(text), header, text)
-        if fieldname == "strength":
-            return take(fieldname, words.strength(text), header, text)
-        if fieldname == "category":
-            return take(fieldname, words.category(text), header, text)
-        if fieldname == "postcode":
-            return take(fieldname, words.postcode(text), header, text)
-        if fieldname == "student_id":
-            return norm.clean_text(text)
-        if fieldname == "notes":
-            return text.strip()
-        return norm.clean_text(text)  # qualification, department, address, city
 
 
 def _unreadable(grid: Grid, options: ListOptions, why: str) -> ListResult:

@@ -13,9 +13,10 @@ import datetime as dt
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Generic, TypeVar
+from functools import lru_cache, wraps
+from typing import Any, Generic, TypeVar, cast
 
 import phonenumbers
 from dateutil import parser as date_parser
@@ -24,6 +25,7 @@ from email_validator import EmailNotValidError, validate_email
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 LANGUAGES = ("en", "es", "it", "nl", "et")
 LANGUAGE_REGION = {"es": "ES", "it": "IT", "nl": "NL", "et": "EE", "en": "GB"}
@@ -43,6 +45,21 @@ class Parsed(Generic[T]):
         return not self.problem
 
 
+def short_cache(func: F) -> F:
+    """Memoise a pure ``func(text, ...)`` for short texts only (lists repeat "2019", "sí", "Ana");
+    a 50,000-character cell is computed, never kept."""
+    cached = lru_cache(maxsize=32768)(func)
+
+    @wraps(func)
+    def wrapper(text: str, *args: Any, **kwargs: Any) -> Any:
+        if len(text) > 200:
+            return func(text, *args, **kwargs)
+        return cached(text, *args, **kwargs)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return cast(F, wrapper)
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -53,16 +70,20 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 
 def clean_text(text: str) -> str:
     """Strip, drop invisible characters, collapse runs of whitespace (newlines too) to one space."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()
     return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
-@lru_cache(maxsize=65536)
+@short_cache
 def fold(text: str) -> str:
     """Comparison form: no accents, lower case, only ``[0-9a-z]`` words separated by one space.
 
     ``"Nº de alumno"`` -> ``"no de alumno"``, ``"E-mail address"`` -> ``"e mail address"``,
     ``"Lõpetamise aasta"`` -> ``"lopetamise aasta"``.
     """
+    if text.isascii():
+        return _NOT_ALNUM.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_ALNUM.sub(" ", stripped).strip()
@@ -108,6 +129,7 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:].lower() if word else word
 
 
+@short_cache
 def display_case(name: str, language: str | None = None) -> str:
     """Fix the case of a name written all upper or all lower; leave mixed case ("McDonald") alone.
 
@@ -142,6 +164,7 @@ def _first_particle(words: list[str]) -> int | None:
     return None
 
 
+@short_cache
 def split_name(text: str, language: str | None = None) -> Parsed[tuple[str, str]]:
     """One-column name -> (first names, surname), both display-cased.
 
@@ -193,6 +216,7 @@ def split_name(text: str, language: str | None = None) -> Parsed[tuple[str, str]
     return Parsed((display_case(first, language), display_case(surname, language)))
 
 
+@short_cache
 def name_part(text: str, language: str | None = None) -> Parsed[str]:
     """A first-name or surname cell: cleaned and display-cased."""
     name = clean_text(text)
@@ -211,14 +235,30 @@ _EMAIL_SEPARATORS = re.compile(r"[;,/\s|]+")
 _EMAIL_TRIM = "<>()[]{}\"'.:"
 
 
-@lru_cache(maxsize=65536)
+# A plain ASCII address that email_validator always accepts as is: checked here without calling it
+# (it costs ~0.2 ms per address). Special-use top-level domains still go to the library.
+_PLAIN_EMAIL = re.compile(
+    r"^(?=.{1,64}@)[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*"
+    r"@(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+([a-z]{2,63})$"
+)
+_SPECIAL_USE_TLDS = frozenset(
+    {"arpa", "invalid", "local", "localhost", "onion", "test", "internal", "home", "lan"}
+)
+
+
+@short_cache
 def _check_email(address: str) -> str | None:
+    lowered = address.lower()
+    plain = _PLAIN_EMAIL.match(lowered)
+    if plain and plain[1] not in _SPECIAL_USE_TLDS and "--" not in lowered:
+        return lowered
     try:
         return validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         return None
 
 
+@short_cache
 def emails(text: str) -> Parsed[tuple[str, ...]]:
     """One or more addresses separated by ``;`` ``,`` ``/`` spaces or newlines -> lower-cased, checked.
 
@@ -269,7 +309,7 @@ def _split_phones(text: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
-@lru_cache(maxsize=65536)
+@short_cache
 def _parse_phone(piece: str, region: str) -> str | None:
     candidates = [piece]
     if EXCEL_NUMBER.match(piece):
@@ -290,6 +330,7 @@ def _parse_phone(piece: str, region: str) -> str | None:
     return None
 
 
+@short_cache
 def phones(text: str, region: str = "ES", fallback_region: str | None = None) -> Parsed[tuple[str, ...]]:
     """One or more phone numbers -> E.164 (``+34612345678``).
 
@@ -395,6 +436,7 @@ def _date_from_text(text: str, today: dt.date) -> dt.date | None:
 _DATE_FIX = "write it as dd/mm/yyyy (e.g. 03/03/2001) or yyyy-mm-dd"
 
 
+@short_cache
 def date(text: str, today: dt.date, *, kind: str = "date") -> Parsed[str]:
     """A date in a common European form -> ISO ``yyyy-mm-dd``; day first, always.
 
@@ -430,6 +472,7 @@ def _school_year_end(first: str, second: str, today: dt.date) -> int | None:
     return end if end - start in (0, 1) else None
 
 
+@short_cache
 def year(text: str, today: dt.date) -> Parsed[int | None]:
     """Graduation year: ``2019``, ``"19"``, ``"2018/2019"`` or ``"2018/19"`` (the year the school year
     ends), ``"06/2019"``, ``"June 2019"``, ``"Promoción 2019"``, or a full date."""

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from ..tabs import ALUMNI_CATEGORIES
-from .normalise import EXCEL_NUMBER, Parsed, clean_text, fold, longest_phrase, phrase_lookup, quote
+from .normalise import (
+    EXCEL_NUMBER,
+    Parsed,
+    clean_text,
+    fold,
+    longest_phrase,
+    phrase_lookup,
+    quote,
+    short_cache,
+)
 
 _CONSENT = phrase_lookup(
     {
@@ -32,6 +41,7 @@ _CONSENT = phrase_lookup(
 _CONSENT_MARKS = {"✓": True, "✔": True, "☑": True, "✅": True, "✗": False, "✘": False, "❌": False}
 
 
+@short_cache
 def consent(text: str) -> Parsed[bool | None]:
     """Yes/no words in five languages, ticks and 1/0. "No" wins when both appear (opted out wins)."""
     s = clean_text(text)
@@ -78,6 +88,7 @@ _ROLES = phrase_lookup(
 )
 
 
+@short_cache
 def role(text: str) -> Parsed[str]:
     """The teacher's relationship to the alumnus -> tutor / mentor / class teacher / teacher / other.
 
@@ -114,6 +125,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _OUT_OF = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|de|di|van|of|out of|uit|st)\s*(\d+)$")
 
 
+@short_cache
 def strength(text: str) -> Parsed[int | None]:
     """Relationship strength 1 (weak) .. 5 (strong): a number, ``"4/5"``, ``"8/10"``, stars, or a word
     (very weak 1, weak 2, medium 3, strong 4, very strong 5 — in the five languages)."""
@@ -170,6 +182,7 @@ _CATEGORIES = phrase_lookup(
 )
 
 
+@short_cache
 def category(text: str) -> Parsed[str]:
     """Alumni category words -> one of ``tabs.ALUMNI_CATEGORIES`` (guide §2); anything else is Other."""
     s = clean_text(text)
