@@ -60,9 +60,12 @@ def public_table(
     Primary suppression: a count from 1 to ``min_count - 1`` is ``< 5``. Secondary, so it cannot be
     recovered by subtraction: the other counts of its row, and the Total of its column, are
     rounded to a multiple of ``min_count`` (``≈ 10``), and the row's rates and amounts are ``–``.
+    Differencing *across* tables (or with the headline) is not guarded against.
     """
     width = len(header)
-    hidden_cols = {c for r in rows for c in range(1, min(width, len(r))) if suppress(r[c], min_count)}
+    hidden_cols = {  # every count column of a row with a suppressed count: its Total is rounded too
+        c for r in rows if any(suppress(v, min_count) for v in r[1:]) for c in range(1, width)
+    }
     out = [_public_cells(header, r, min_count, set()) for r in rows]
     return out, _public_cells(header, total, min_count, hidden_cols) if total is not None else None
 
