@@ -274,7 +274,7 @@ class SheetsEmulator:
     def metadata(self, key: str, **params: Any) -> dict[str, Any]:
         """``spreadsheets.get`` output (e.g. ``fields="sheets.properties"``); not counted."""
         with self._lock:
-            return spreadsheet_get(self.spreadsheets[key], params)
+            return json.loads(json.dumps(spreadsheet_get(self.spreadsheets[key], params)))
 
     def sheet_titles(self, key: str) -> list[str]:
         return [s.title for s in self.spreadsheets[key].sheets]
@@ -417,7 +417,7 @@ class SheetsEmulator:
         if payload is None:
             response._content = b""
         else:
-            response._content = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+            response._content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json; charset=UTF-8"})
         response.encoding = "utf-8"
         response.url = prepared.url or ""

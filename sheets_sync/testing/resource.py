@@ -27,24 +27,32 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def cell_out(sheet: Sheet, row: int, col: int, default_format: dict[str, Any]) -> dict[str, Any]:
+def cell_out(
+    sheet: Sheet, row: int, col: int, default_format: dict[str, Any], cache: dict[int, Any] | None = None
+) -> dict[str, Any]:
+    """One ``CellData`` of a grid read. Shares sub-objects with the state: serialise, don't mutate."""
     cell = sheet.cells.get((row, col))
     if not cell:
         return {}
     out: dict[str, Any] = {}
     if cell.get("userEnteredValue"):
-        out["userEnteredValue"] = copy.deepcopy(cell["userEnteredValue"])
+        out["userEnteredValue"] = cell["userEnteredValue"]
         value = effective_value(cell, lookup_for(sheet))
         if value is not None:
             out["effectiveValue"] = value
         out["formattedValue"] = format_value(value, number_format(cell))
-    if cell.get("userEnteredFormat"):
-        out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
-    if out:
-        out["effectiveFormat"] = _deep_merge(default_format, cell.get("userEnteredFormat", {}))
-    for key in ("note", "dataValidation", "hyperlink", "textFormatRuns"):
-        if cell.get(key):
-            out[key] = copy.deepcopy(cell[key])
+    fmt = cell.get("userEnteredFormat")
+    if fmt:
+        out["userEnteredFormat"] = fmt
+    if fmt:  # Google also sends defaults for unformatted cells; omitted here to keep reads small
+        cache = {} if cache is None else cache
+        key = id(fmt)
+        if key not in cache:
+            cache[key] = _deep_merge(default_format, fmt or {})
+        out["effectiveFormat"] = cache[key]
+    for key_name in ("note", "dataValidation", "hyperlink", "textFormatRuns"):
+        if cell.get(key_name):
+            out[key_name] = cell[key_name]
     return out
 
 
@@ -57,10 +65,11 @@ def grid_data(ss: Spreadsheet, area: Area) -> dict[str, Any]:
         if r0 <= r < r1 and c0 <= c < c1:
             occupied.setdefault(r, []).append(c)
     rows: list[dict[str, Any]] = []
+    cache: dict[int, Any] = {}
     for r in sorted(occupied):
         values = []
         for c in range(c0, max(occupied[r]) + 1):
-            values.append(cell_out(sheet, r, c, default))
+            values.append(cell_out(sheet, r, c, default, cache))
         while values and not values[-1]:
             values.pop()
         rows.extend({} for _ in range(r - r0 - len(rows)))
