@@ -206,7 +206,9 @@ def test_weekly_digest_collects_the_week_of_changes():
         quiet, state = plan_digests(digest_input(state, today=day, config=weekly, report=new))
         assert quiet == []
     monday, _ = plan_digests(
-        digest_input(state, today=TODAY + dt.timedelta(days=7), config=weekly, report=report(new_alumni=[], merged=[]))
+        digest_input(
+            state, today=TODAY + dt.timedelta(days=7), config=weekly, report=report(new_alumni=[], merged=[])
+        )
     )
     office = by_kind(monday)["office"]
     assert "New alumni: 6" in office.text and "A-00101" in office.text and "A-00106" in office.text

@@ -284,7 +284,7 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
         state.replace_kind("pending", {}, when=today)
         sent = state.keys("sent")
         old_pending = {}
-    done = set(sent)
+    done: set[str] = set(sent)
     pending_people = {_entry_person(k) for k in old_pending}
 
     backlog = _merge_backlog(state, old_pending, inp.report, today)
@@ -560,7 +560,8 @@ def _office_mail(
     retry_key = next((k for k in old_pending if k.startswith("office:")), None)
     key = f"office:{inp.today.isoformat()}"
     last = _date(state.get("digest", "office"))
-    if is_due(inp.config, last, inp.today) and key not in state.keys("sent"):
+    sent: set[str] = set(state.keys("sent"))
+    if is_due(inp.config, last, inp.today) and key not in sent:
         pass
     elif retry_key is not None:
         key = retry_key  # not due today, but the last one was never delivered
