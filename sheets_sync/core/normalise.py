@@ -298,6 +298,10 @@ EXCEL_NUMBER = re.compile(r"^\+?\d+\.0+$")
 _EXCEL_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 
 
+_LABEL_IN_BRACKETS = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
+_AFTER_LAST_DIGIT = re.compile(r"(?<=\d)[^\d]*$")
+
+
 def _split_phones(text: str) -> list[str]:
     pieces: list[str] = []
     for chunk in _PHONE_HARD_SEPARATORS.split(text):
@@ -306,6 +310,8 @@ def _split_phones(text: str) -> list[str]:
             pieces.extend(soft)
         else:
             pieces.append(chunk)
+    # drop labels that follow or sit inside a number: "612 34 56 78 (madre)", "0612345678 ouders"
+    pieces = [_AFTER_LAST_DIGIT.sub("", _LABEL_IN_BRACKETS.sub(" ", p)) for p in pieces]
     return [p.strip() for p in pieces if p.strip()]
 
 
