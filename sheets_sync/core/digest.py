@@ -21,31 +21,66 @@ caller's queue retries the file itself.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from ..config import DigestConfig
 from ..report import SyncReport
-from ..tabs import OFFICE_ROLES, OUTREACH_STATUS_HEADERS
+from .digest_items import (
+    OPTED_OUT,
+    Box,
+    StaffMember,
+    approach_status,
+    collect_found,
+    collect_issues,
+    collect_outreach,
+    fingerprint,
+    items_of,
+    office_recipients,
+    one_line,
+    slug,
+    staff_members,
+)
+from .digest_render import (
+    content_id,
+    format_value,
+    headline_figures,
+    render,
+    rounded,
+    suppress,
+    template_environment,
+)
 from .model import Alumnus, DataIssue
 from .state import State
 from .tables import Table, header_key
 
+__all__ = [
+    "OPTED_OUT",
+    "DigestInput",
+    "Mail",
+    "StaffMember",
+    "format_value",
+    "headline_figures",
+    "is_due",
+    "mark_sent",
+    "office_recipients",
+    "plan_digests",
+    "rounded",
+    "staff_members",
+    "suppress",
+    "template_environment",
+]
+
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
 MAX_IDS = 50  # ids listed in the office digest before "and N more"
 BACKLOG_IDS = 200  # ids remembered between digests (the state cell stays small)
 SENT_KEEP_DAYS = 60  # mail keys in ``sent`` are pruned after this; item keys are kept
-OPTED_OUT = "opted out — do not contact"
 DIGEST_CHARTS = ("engagement_by_mode", "engagement_rate")  # charts shown in the office digest
 BACKLOG_KEY = "office-backlog"
 
@@ -79,160 +114,6 @@ class DigestInput:
     forget_cells: Sequence[str] = ()  # teacher-owned cells still holding a forgotten person (issue 7)
 
 
-# --------------------------------------------------------------------------- rendering
-
-
-@cache
-def template_environment() -> Environment:
-    """Autoescaped for ``*.html.j2``; plain for ``*.txt.j2``; any missing variable is an error."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(
-            enabled_extensions=("html", "html.j2"), disabled_extensions=("txt.j2",), default=True
-        ),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["num"] = format_value
-    return env
-
-
-def format_value(value: object) -> str:
-    """A figure as people read it: ``1,234``, ``12.5``; text as is; ``""`` as an en dash."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    text = str(value)
-    return text if text.strip() else "–"
-
-
-# (key of Rollup.headline, label, unit, the count it rests on: suppressed with it in the factsheet)
-HEADLINE: tuple[tuple[str, str, str, str], ...] = (
-    ("alumni", "Alumni", "", ""),
-    ("contactable", "Contactable alumni", "", "opted_out"),  # alumni - opted_out
-    ("opted_out", "Opted out", "", ""),
-    ("engaged", "Engaged this school year", "", ""),
-    ("engagement_rate", "Engagement rate", " %", "engaged"),
-    ("volunteer_hours", "Volunteer hours", "", "volunteers"),
-    ("volunteer_value", "Value of volunteer time", " {currency}", "volunteers"),
-    ("experiential_actions", "Experiential actions", "", ""),
-    ("nps", "Net Promoter Score", "", "nps_responses"),
-)
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def suppress(value: object, min_count: int) -> str | None:
-    """``"< 5"`` for a count of 1..min_count-1 (so no one can be singled out), else ``None``."""
-    if _is_count(value) and 0 < value < min_count:  # type: ignore[operator]
-        return f"< {min_count}"
-    return None
-
-
-def rounded(value: int, min_count: int) -> str:
-    """A count shown to the nearest multiple of ``min_count`` ("≈ 10"): a suppressed count cannot
-    be recovered by subtracting it from an exact neighbour."""
-    step = max(1, min_count)
-    return f"≈ {int(value / step + 0.5) * step:,}"
-
-
-def headline_figures(headline: Mapping[str, object], *, min_count: int = 0) -> list[tuple[str, str]]:
-    """(label, text) of the headline figures. Known keys of ``Rollup.headline`` get labels and
-    units. With ``min_count``: small counts are ``< 5``; a figure resting on one is ``–`` (a rate)
-    or rounded (a count, "≈ 10"). Unknown mappings are shown as given."""
-    known = [row for row in HEADLINE if row[0] in headline]
-    if not known:
-        return [
-            (str(k).replace("_", " ").capitalize(), suppress(v, min_count) or format_value(v))
-            for k, v in headline.items()
-        ]
-    figures = []
-    for key, label, unit, basis in known:
-        value = headline[key]
-        hidden = suppress(value, min_count)
-        if hidden is None and basis and suppress(headline.get(basis), min_count) is not None:
-            hidden = rounded(value, min_count) if _is_count(value) else "–"  # type: ignore[arg-type]
-        text = hidden or format_value(value)
-        if hidden is None and text != "–":
-            text += unit.format(currency=headline.get("currency", ""))
-        figures.append((label, text))
-    return figures
-
-
-def _render(env: Environment, name: str, context: Mapping[str, Any]) -> tuple[str, str]:
-    text = env.get_template(f"{name}.txt.j2").render(context)
-    html = env.get_template(f"{name}.html.j2").render(context)
-    return text, html
-
-
-def content_id(chart: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in chart)
-    return f"chart-{slug}@sheets-sync"
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _fp(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
-
-
-def _clean(text: object) -> str:
-    return " ".join(str(text or "").split())
-
-
-def _slug(name: str) -> str:
-    return header_key(name).replace(" ", "-")
-
-
-def _one_line(text: str) -> str:
-    """Header-safe: no CR/LF can reach a Subject."""
-    return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    name: str
-    email: str
-    role: str
-    receives_digest: bool
-
-
-def staff_members(staff: Table) -> dict[str, StaffMember]:
-    """Staff rows by folded name (``header_key``): the address book for owner/teacher digests."""
-    found: dict[str, StaffMember] = {}
-    for row in staff.rows:
-        name = _clean(row["Name"])
-        if not name:
-            continue
-        member = StaffMember(
-            name=name,
-            email=_clean(row["Email"]),
-            role=_clean(row["Role"]),
-            receives_digest=header_key(row["Receives digest"]) not in ("no", "n", "false", "0"),
-        )
-        found.setdefault(header_key(name), member)
-    return found
-
-
-def office_recipients(config: DigestConfig, staff: Mapping[str, StaffMember]) -> tuple[str, ...]:
-    if config.office_recipients:
-        return tuple(dict.fromkeys(a.strip() for a in config.office_recipients if a.strip()))
-    office = {header_key(r) for r in OFFICE_ROLES}
-    return tuple(
-        dict.fromkeys(
-            m.email for m in staff.values() if header_key(m.role) in office and m.receives_digest and m.email
-        )
-    )
-
-
 def is_due(config: DigestConfig, last: dt.date | None, today: dt.date) -> bool:
     """Daily: once a day. Weekly: on ``config.weekday``, or as soon as a week was missed."""
     if last is not None and last >= today:
@@ -247,22 +128,6 @@ def _date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def _owner_of(alumnus: Alumnus) -> str:
-    return _clean(alumnus.owner_override or alumnus.owner)
-
-
-@dataclass
-class _Box:
-    """Notification items for one person, collected while planning."""
-
-    member: StaffMember | None
-    name: str
-    loopins: list[dict[str, Any]] = field(default_factory=list)
-    found: list[dict[str, Any]] = field(default_factory=list)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- planning
@@ -288,20 +153,20 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
     pending_people = {_entry_person(k) for k in old_pending}
 
     backlog = _merge_backlog(state, old_pending, inp.report, today)
-    boxes: dict[str, _Box] = {}
+    boxes: dict[str, Box] = {}
     unmailable: set[str] = set()
 
-    def box(name: str) -> _Box:
+    def box(name: str) -> Box:
         key = header_key(name)
         if key not in boxes:
-            boxes[key] = _Box(member=staff.get(key), name=name)
+            boxes[key] = Box(member=staff.get(key), name=name)
         return boxes[key]
 
-    approaches = _outreach(inp, alumni, done, box)
+    approaches = collect_outreach(inp.outreach_rows, alumni, done, box, inp.config.owner_digests)
     if inp.config.owner_digests:
-        _found_elsewhere(inp.alumni, done, box)
+        collect_found(inp.alumni, done, box)
     if inp.config.teacher_digests:
-        _teacher_issues(inp.issues, done, box)
+        collect_issues(inp.issues, done, box)
 
     mails: list[Mail] = []
     new_pending: dict[str, Any] = {}
@@ -313,10 +178,10 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
                 unmailable.add(b.name)
             continue
         for kind in ("owner", "teacher"):
-            items = _items_of(b, kind)
+            items = items_of(b, kind)
             if not items:
                 continue
-            person = f"{kind}:{_slug(b.name)}"
+            person = f"{kind}:{slug(b.name)}"
             last = _date(state.get("digest", person))
             retry = person in pending_people
             if not (retry or is_due(inp.config, last, inp.today)):
@@ -328,7 +193,7 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
 
     planned = {item for m in mails for item in m.items}
     for entry in approaches:
-        entry["status"] = _approach_status(entry, planned, boxes)
+        entry["status"] = approach_status(entry, planned, boxes)
     office_mail = _office_mail(env, inp, state, staff, backlog, approaches, unmailable, old_pending)
     if office_mail is not None:
         mails.insert(0, office_mail)
@@ -396,135 +261,9 @@ def _merge_backlog(
     }
 
 
-def _outreach(
-    inp: DigestInput, alumni: Mapping[str, Alumnus], done: set[str], box: Any
-) -> list[dict[str, str]]:
-    """Loop-in items for owners; returns the office's view of the approaches (ids, no names).
-
-    Rows needing attention (not matched, opted out, no owner) are listed in every office digest
-    until fixed; a loop-in is listed once, in the digest of the run that planned it.
-    """
-    col = {h: i for i, h in enumerate(OUTREACH_STATUS_HEADERS)}
-
-    def cell(row: Sequence[Any], header: str) -> str:
-        i = col[header]
-        return _clean(row[i]) if i < len(row) else ""
-
-    office: list[dict[str, str]] = []
-    for row in inp.outreach_rows:
-        alumni_id, owner = cell(row, "Alumni ID"), cell(row, "Owner to loop in")
-        alumnus = alumni.get(alumni_id)
-        warning = " ".join((cell(row, "Warning"), cell(row, "Status"))).lower()
-        opted_out = (alumnus is not None and alumnus.opted_out) or "do not contact" in warning
-        when, purpose, asked = cell(row, "Date"), cell(row, "Purpose"), cell(row, "Requested by")
-        entry = {
-            "row": cell(row, "Outreach row"),
-            "date": when,
-            "alumni_id": alumni_id or "–",
-            "owner": owner or "–",
-            "status": "",
-            "key": "",
-        }
-        if not alumni_id:
-            entry["status"] = "not matched to an alumnus: check the name or add the Alumni ID"
-        elif opted_out:
-            entry["status"] = OPTED_OUT
-        elif not owner:
-            entry["status"] = "no relationship owner to loop in"
-        if alumni_id and owner:
-            key = f"loopin:{owner}:{_fp(alumni_id, when, purpose, asked)}"
-            if key in done and not entry["status"]:
-                continue  # looped in and reported by an earlier digest
-            if key not in done and inp.config.owner_digests:
-                entry["key"] = key
-                b = box(owner)
-                b.keys.append(key)
-                b.loopins.append(
-                    {
-                        "key": key,
-                        "alumni_id": alumni_id,
-                        "name": alumnus.name if alumnus else cell(row, "Resolved name"),
-                        "opted_out": opted_out,
-                        "date": "" if opted_out else when,
-                        "purpose": "" if opted_out else purpose,
-                        "requested_by": "" if opted_out else asked,
-                    }
-                )
-        office.append(entry)
-    return office
-
-
-def _approach_status(entry: dict[str, str], planned: set[str], boxes: Mapping[str, _Box]) -> str:
-    if entry["status"] or not entry["key"]:
-        return entry["status"] or "owner digests are switched off"
-    if entry["key"] in planned:
-        return "owner looped in (mail sent with this digest)"
-    b = boxes.get(header_key(entry["owner"]))
-    if b is None or b.member is None or not b.member.email:
-        return "owner has no email in Staff: add it so they can be looped in"
-    if not b.member.receives_digest:
-        return "owner does not receive digests (Staff: Receives digest = No)"
-    return "owner will be told in their next digest"
-
-
-def _found_elsewhere(alumni: Sequence[Alumnus], done: set[str], box: Any) -> None:
-    """Owners hear when their alumni are also known to other teachers (once per teacher)."""
-    for a in alumni:
-        owner = _owner_of(a)
-        if not owner:
-            continue
-        others = [t for t in (_clean(t) for t in a.also_known_to) if t and header_key(t) != header_key(owner)]
-        new = [t for t in others if f"found:{owner}:{a.alumni_id}:{t}" not in done]
-        if not new:
-            continue
-        b = box(owner)
-        b.keys.extend(f"found:{owner}:{a.alumni_id}:{t}" for t in new)
-        b.found.append(
-            {
-                "keys": [f"found:{owner}:{a.alumni_id}:{t}" for t in new],
-                "alumni_id": a.alumni_id,
-                "name": a.name,
-                "teachers": new,
-                "opted_out": a.opted_out,
-            }
-        )
-
-
-def _teacher_issues(issues: Sequence[DataIssue], done: set[str], box: Any) -> None:
-    for issue in issues:
-        teacher = _clean(issue.list_owner)
-        if not teacher:
-            continue
-        key = f"issue:{teacher}:{_fp(issue.tab, issue.row, issue.column, issue.value, issue.problem)}"
-        if key in done:
-            continue
-        b = box(teacher)
-        if key in b.keys:
-            continue
-        b.keys.append(key)
-        value = issue.value if issue.column else ""
-        b.issues.append(
-            {
-                "key": key,
-                "tab": issue.tab,
-                "row": issue.row if issue.row is not None else "",
-                "column": issue.column,
-                "value": value if len(value) <= 60 else value[:57] + "…",
-                "problem": issue.problem,
-                "fix": issue.fix,
-            }
-        )
-
-
-def _items_of(b: _Box, kind: str) -> list[str]:
-    if kind == "owner":
-        return [i["key"] for i in b.loopins] + [k for f in b.found for k in f["keys"]]
-    return [i["key"] for i in b.issues]
-
-
-def _person_mail(env: Environment, inp: DigestInput, b: _Box, kind: str, items: list[str]) -> Mail:
+def _person_mail(env: Environment, inp: DigestInput, b: Box, kind: str, items: list[str]) -> Mail:
     assert b.member is not None
-    key = f"{kind}:{_slug(b.name)}:{_fp(*sorted(items))}"
+    key = f"{kind}:{slug(b.name)}:{fingerprint(*sorted(items))}"
     context: dict[str, Any] = {"school": inp.school_name, "today": inp.today.isoformat(), "name": b.name}
     if kind == "owner":
         context |= {"loopins": b.loopins, "found": b.found, "opted_out_text": OPTED_OUT}
@@ -535,12 +274,12 @@ def _person_mail(env: Environment, inp: DigestInput, b: _Box, kind: str, items: 
         context |= {"issues": issues}
         n = len(issues)
         subject = f"{inp.school_name}: {n} thing{'s' * (n != 1)} to fix in your alumni list"
-    text, html = _render(env, kind, context)
+    text, html = render(env, kind, context)
     return Mail(
         key=key,
         kind=kind,
         to=(b.member.email,),
-        subject=_one_line(subject),
+        subject=one_line(subject),
         text=text,
         html=html,
         items=tuple(items),
@@ -605,12 +344,12 @@ def _office_mail(
         "alumni_total": report.alumni,
         "opted_out_text": OPTED_OUT,
     }
-    text, html = _render(env, "office", context)
+    text, html = render(env, "office", context)
     return Mail(
         key=key,
         kind="office",
         to=to,
-        subject=_one_line(f"{inp.school_name}: alumni digest {key.removeprefix('office:')}"),
+        subject=one_line(f"{inp.school_name}: alumni digest {key.removeprefix('office:')}"),
         text=text,
         html=html,
         images=tuple((content_id(c), inp.charts[c]) for c in charts),
