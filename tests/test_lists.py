@@ -230,6 +230,21 @@ def test_blank_rows_are_skipped_and_odd_rows_reported() -> None:
     assert result.summary.rows == 3
 
 
+def test_placeholders_are_empty_values_not_issues() -> None:
+    rows = [
+        ["Naam", "E-mailadres", "Telefoon", "Toestemming"],
+        ["Jan de Vries", "n.v.t.", "-", "nee"],
+        ["Eva Bos", "?", "onbekend", "-"],
+        ["-", "n/a", "", ""],
+    ]
+    result = read_list(Grid.from_rows("List - X", rows), _options(region="NL"))
+    jan, eva = result.records
+    assert (jan.emails, jan.phones, jan.consent) == ((), (), False)
+    assert (eva.emails, eva.phones) == ((), ())
+    assert [(i.row, i.column) for i in result.issues] == [(3, "Toestemming"), (4, "")]
+    assert ("Telefoon", "-") in jan.raw
+
+
 def test_cells_beyond_the_header_are_kept_in_raw() -> None:
     rows = [["Name", "Email"], ["Ana García", "ana@example.org", "extra"]]
     (record,) = read_list(Grid.from_rows("List - X", rows), _options()).records

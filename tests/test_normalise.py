@@ -405,3 +405,28 @@ def test_plain_email_shortcut_agrees_with_email_validator(address: str) -> None:
         expected = None
     n._check_email.cache_clear()  # type: ignore[attr-defined]
     assert n._check_email(address) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("n/a", True),
+        ("N.A.", True),
+        ("-", True),
+        ("---", True),
+        ("?", True),
+        ("none", True),
+        ("ninguno", True),
+        ("nessuno", True),
+        ("n.v.t.", True),
+        ("onbekend", True),
+        ("puudub", True),
+        ("", False),
+        ("no", False),
+        ("Ana", False),
+        ("612345678", False),
+        ("-" * 30, False),
+    ],
+)
+def test_is_placeholder_knows_empty_words_in_five_languages(text: str, expected: bool) -> None:
+    assert n.is_placeholder(text) is expected

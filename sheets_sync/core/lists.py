@@ -42,6 +42,7 @@ class ListResult:
 
 
 _REGION_LANGUAGE = {region: language for language, region in norm.LANGUAGE_REGION.items()}
+_LITERAL = frozenset({"consent", "strength"})  # "-", "x", "✓", "***" mean something there
 _JOIN = {"notes": " | ", "address": ", ", "qualification": " ", "surname": " "}
 
 
@@ -130,7 +131,7 @@ class _RowReader:
         for column in self.columns:
             if column.field and column.field != IGNORE and column.index < len(cells):
                 text = cells[column.index]
-                if text.strip():
+                if text.strip() and (column.field in _LITERAL or not norm.is_placeholder(text)):
                     texts.setdefault(column.field, []).append((column.header, text))
         values: dict[str, Any] = {}
         for fieldname, entries in texts.items():

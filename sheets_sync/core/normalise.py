@@ -89,6 +89,22 @@ def fold(text: str) -> str:
     return _NOT_ALNUM.sub(" ", stripped).strip()
 
 
+_PLACEHOLDERS = frozenset(
+    "n a, na, n d, nd, none, nil, unknown, tbc, tbd, ninguno, ninguna, nada, desconocido, s n, s d, "
+    "nessuno, nessuna, sconosciuto, geen, onbekend, nvt, n v t, puudub, teadmata".split(", ")
+)
+
+
+def is_placeholder(text: str) -> bool:
+    """A cell that means "nothing here": "n/a", "-", "?", "none", "ninguno", "n.v.t.", "puudub"…"""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 20:
+        return False
+    if not any(c.isalnum() for c in stripped):
+        return len(stripped) <= 5
+    return fold(stripped) in _PLACEHOLDERS
+
+
 def quote(text: str) -> str:
     """The value as entered, shortened for a ``Data issues`` cell."""
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
