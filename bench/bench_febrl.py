@@ -63,10 +63,13 @@ def to_records(df: pd.DataFrame) -> list[SourceRecord]:
     records = []
     for row_no, r in enumerate(df.itertuples(index=False), start=2):
         address = " ".join(x for x in (r.street_number, r.address_1, r.address_2) if x)
+        # FEBRL 1-3 are registries with duplicates, not teacher lists: their rows carry no list, so
+        # the "a teacher rarely lists one person twice" rule does not apply. FEBRL 4 is two lists.
+        tab = r.tab if r.tab.startswith("febrl4") else ""
         records.append(
             SourceRecord(
                 ref=f"{r.tab}!{row_no}",
-                tab=r.tab,
+                tab=tab,
                 row=row_no,
                 teacher="",
                 first_name=r.given_name,

@@ -6,8 +6,9 @@ union-find, and a union is refused when the merged cluster would contain:
 
 * a pair staff marked "Different" (``cannot_link``),
 * two rows whose student ids differ by more than a typo, or whose dates of birth differ by more
-  than a typo / swapped day and month, unless that very pair scores above ``upper`` by itself
-  (its own evidence outweighs the disagreement; chaining through a third row never does),
+  than a typo / swapped day and month, unless that very pair, compared directly, is not a clear
+  non-match (weight >= ``conflict_at``, the review threshold by default): a cluster never holds
+  two rows that conflict *and* look like strangers side by side,
 * two rows of the same list (tab) without a very strong direct link (``same_list``) between
   them: a teacher rarely lists one person twice; two similar rows in one list are usually two
   people.
@@ -24,11 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from .comparisons import MIN_TYPO_ID
+
 log = logging.getLogger(__name__)
 
 
 def ids_compatible(a: str, b: str) -> bool:
-    return a == b or OSA.distance(a, b) <= 1
+    """Equal, or one typo apart when long enough for a typo to be told from a neighbour id."""
+    return a == b or (min(len(a), len(b)) >= MIN_TYPO_ID and OSA.distance(a, b) <= 1)
 
 
 def dates_compatible(a: str, b: str) -> bool:
@@ -75,7 +79,7 @@ def cluster(
     dob: np.ndarray,
     tab: np.ndarray,
     weight: Callable[[int, int], float],
-    upper: float,
+    conflict_at: float,
     same_list: float,
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
@@ -101,11 +105,11 @@ def cluster(
             for y in state.members[rb]:
                 need, why = -np.inf, ""
                 if sid[x] and sid[y] and not ids_compatible(sid[x], sid[y]):
-                    need, why = upper, "different student ids"
+                    need, why = conflict_at, "different student ids"
                 elif dob[x] and dob[y] and not dates_compatible(dob[x], dob[y]):
-                    need, why = upper, "different dates of birth"
-                if tab[x] >= 0 and tab[x] == tab[y]:
-                    need, why = max(need, same_list), "two rows of the same list"
+                    need, why = conflict_at, "different dates of birth"
+                if tab[x] >= 0 and tab[x] == tab[y] and same_list > need:
+                    need, why = same_list, "two rows of the same list"
                 if why and weight(x, y) < need:
                     return why
         return ""

@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from .features import MULTI, Features
 
 _WORKERS = 2  # the target machine has 2 cores
+MIN_TYPO_ID = 5  # shorter student ids must be equal: "296" and "297" are two students
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
             L("nickname", 0.03, 0.002, "first name nickname ({a}/{b})"),
             L("part", 0.03, 0.004, "first name partly equal ({a}/{b})"),
             L("fuzzy", 0.04, 0.006, "first name similar ({a}/{b})", threshold=0.9),
+            L("typo", 0.02, 0.004, "first name differs by one letter ({a}/{b})", threshold=1),
             L("initial", 0.01, 0.003, "first name initial matches ({a}/{b})"),
             L("else", 0.03, 0.96, "different first name ({a}/{b})"),
         ),
@@ -113,7 +115,9 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
         "student_id",
         (
             L("exact", 0.92, 0.000001, "same student id"),
-            L("typo", 0.04, 0.0001, "student id differs by one character ({a}/{b})", threshold=1),
+            L(
+                "typo", 0.04, 0.0001, "student id differs by one character ({a}/{b})", threshold=1
+            ),  # ids >= 5 chars
             L("else", 0.04, 0.9999, "different student id ({a}/{b})"),
         ),
     ),
@@ -294,7 +298,12 @@ def _predicate(
         )
     a, b = v["text_a"][sel], v["text_b"][sel]
     if kind == "typo":
-        return _cpdist(a, b, OSA.distance) <= level.threshold
+        close = _cpdist(a, b, OSA.distance) <= level.threshold
+        if field == "student_id":  # 3-digit ids one apart are neighbours, not typos
+            close &= np.fromiter(
+                (min(len(x), len(y)) >= MIN_TYPO_ID for x, y in zip(a, b, strict=True)), bool, len(a)
+            )
+        return close
     if kind == "part":
         return _cpdist(a, b, fuzz.token_set_ratio) >= 100
     if kind == "fuzzy":

@@ -65,6 +65,12 @@ def split_name(record: SourceRecord) -> tuple[str, str]:
 
 
 def norm_student_id(text: str) -> str:
+    """Spaces, dashes, dots and leading zeros do not make a different id ("007" ~ "7")."""
+    compact = _ID_JUNK.sub("", text).upper()
+    return compact.lstrip("0") or compact
+
+
+def norm_postcode(text: str) -> str:
     return _ID_JUNK.sub("", text).upper()
 
 
@@ -125,7 +131,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         code = qualification_code(r.qualification)
         quals.append(code if code else fold(r.qualification))
     qual_known = np.array([bool(qualification_code(r.qualification)) for r in records], dtype=bool)
-    postcodes = [norm_student_id(r.postcode) for r in records]
+    postcodes = [norm_postcode(r.postcode) for r in records]
     cities = [fold(r.city) for r in records]
     qual_code, qual_counts = _codes(quals)
     postcode_code, postcode_counts = _codes(postcodes)

@@ -27,7 +27,7 @@ from .scoring import Scores, estimate_m, score_pairs
 
 log = logging.getLogger(__name__)
 
-DEFAULT_UPPER = 15.0
+DEFAULT_UPPER = 13.0
 DEFAULT_LOWER = 8.0
 
 
@@ -41,6 +41,10 @@ class MatchSettings:
     caps: tuple[Cap, ...] = DEFAULT_CAPS
     prior_weight: float = -10.0  # log2 prior odds that two candidate rows are one person (probability only)
     same_list_margin: float = 8.0  # two rows of one list merge only at weight >= upper + margin
+    conflict_margin: float = (
+        0.0  # rows with different ids / birth dates join only at weight >= lower + margin
+    )
+    corroborate: bool = True  # names alone never merge: something else (email, phone, year...) must agree
     max_block: int = 400  # blocking keys shared by more rows than this are skipped
     min_records_for_em: int = 1000
 
@@ -101,9 +105,10 @@ def _describe(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     agree: list[str] = []
     differ: list[str] = []
-    swapped = bool(scores.swapped[k])
-    if swapped:
-        agree.append("names in swapped order")
+    reading = int(scores.swapped[k])
+    swapped = reading == 1
+    if reading:
+        agree.append("names in swapped order" if swapped else "same name words, split differently")
     for col, comparison in enumerate(comparisons):
         index = int(scores.levels[k, col])
         if index < 0:
@@ -145,7 +150,7 @@ class _Scored:
         ia = np.array([min(p) for p in pairs], dtype=np.int64)
         ib = np.array([max(p) for p in pairs], dtype=np.int64)
         s = self.settings
-        return score_pairs(self.f, ia, ib, self.comparisons, s.caps, s.upper)
+        return score_pairs(self.f, ia, ib, self.comparisons, s.caps, s.upper, s.corroborate)
 
 
 def _pair(records, perm, scores: Scores, k: int, settings: MatchSettings, comparisons) -> ScoredPair:
@@ -176,7 +181,7 @@ def link(
     comparisons = settings.comparisons
     if settings.estimate and n >= settings.min_records_for_em and len(ci) >= 500:
         comparisons = estimate_m(f, ci, cj, comparisons, settings.prior_weight)
-    scores = score_pairs(f, ci, cj, comparisons, settings.caps, settings.upper)
+    scores = score_pairs(f, ci, cj, comparisons, settings.caps, settings.upper, settings.corroborate)
     scored = _Scored(f, scores, settings, comparisons)
     log.info(
         "matching: %d records, %d candidate pairs scored in %.1fs", n, len(ci), time.perf_counter() - started
@@ -188,7 +193,7 @@ def link(
     cannot = [(int(inv[a]), int(inv[b])) for a, b in cannot_link if a != b]
     result = cluster(
         n, scores.i[edges], scores.j[edges], sid=f.sid, dob=f.dob, tab=f.tab_code, weight=scored.weight,
-        upper=settings.upper, same_list=settings.upper + settings.same_list_margin,
+        conflict_at=settings.lower + settings.conflict_margin, same_list=settings.upper + settings.same_list_margin,
         must_link=must, cannot_link=cannot,
     )  # fmt: skip
     labels = result.labels
@@ -258,7 +263,7 @@ def link_to(
     combined = list(queries) + list(records)
     f = prepare(combined)
     qi, rj = cross_pairs(f, nq, settings.blocking, settings.max_block)
-    scores = score_pairs(f, qi, rj, settings.comparisons, settings.caps, settings.upper)
+    scores = score_pairs(f, qi, rj, settings.comparisons, settings.caps, settings.upper, settings.corroborate)
     order = np.lexsort((rj, qi, -scores.weight))
     best: dict[int, int] = {}
     for k in order.tolist():

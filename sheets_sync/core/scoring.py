@@ -26,7 +26,7 @@ class Scores:
     i: np.ndarray  # record index (features order)
     j: np.ndarray
     levels: np.ndarray  # (pairs, comparisons) int8, -1 = not comparable
-    swapped: np.ndarray  # bool: names matched in swapped order
+    swapped: np.ndarray  # int8: names read as given (0), swapped (1), re-split (2)
     weight: np.ndarray  # float64 log2 Bayes factor
 
 
@@ -52,26 +52,49 @@ def level_weights(f: Features, comparison: Comparison, levels: np.ndarray, ia: n
 
 
 def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: np.ndarray):
-    """Levels for first name and surname, as given or swapped, whichever weighs more."""
+    """Levels for first name and surname, read three ways, the one that weighs most kept:
+    as given; swapped on one side ("García López, María"); and, when all the words of one full
+    name appear in the other, as a different split of the same words ("Salvador Sainz | Torres"
+    vs "Salvador | Sainz Torres") — both fields then count as partly equal."""
     present = [name for name in ("first_name", "surname") if name in comparisons]
     direct = {n: assign_levels(comparisons[n], name_view(f, n, ia, ib, False)) for n in present}
+    reading = np.zeros(len(ia), dtype=np.int8)  # 0 as given, 1 swapped, 2 re-split
     if len(present) < 2:
-        return direct, np.zeros(len(ia), dtype=bool)
+        return direct, reading
     fc, sc = comparisons["first_name"], comparisons["surname"]
     else_f, else_s = len(fc.levels) - 1, len(sc.levels) - 1
     doubtful = np.flatnonzero((direct["first_name"] == else_f) | (direct["surname"] == else_s))
-    swapped = np.zeros(len(ia), dtype=bool)
-    if len(doubtful):
-        a, b = ia[doubtful], ib[doubtful]
-        alt = {n: assign_levels(comparisons[n], name_view(f, n, a, b, True)) for n in present}
-        w_direct = sum(level_weights(f, comparisons[n], direct[n][doubtful], a) for n in present)
-        w_alt = sum(level_weights(f, comparisons[n], alt[n], a) for n in present)
-        better = w_alt > w_direct + 1e-9
-        rows = doubtful[better]
-        for n in present:
-            direct[n][rows] = alt[n][better]
-        swapped[rows] = True
-    return direct, swapped
+    if len(doubtful) == 0:
+        return direct, reading
+    a, b = ia[doubtful], ib[doubtful]
+    best = sum(level_weights(f, comparisons[n], direct[n][doubtful], a) for n in present)
+    alt = {n: assign_levels(comparisons[n], name_view(f, n, a, b, True)) for n in present}
+    w_alt = sum(level_weights(f, comparisons[n], alt[n], a) for n in present)
+    better = w_alt > best + 1e-9
+    for n in present:
+        direct[n][doubtful[better]] = alt[n][better]
+    reading[doubtful[better]] = 1
+    best = np.maximum(best, w_alt)
+    if "part" in fc.kinds() and "part" in sc.kinds():
+        full_a = np.array([f"{x} {y}" for x, y in zip(f.first[a], f.sur[a], strict=True)], dtype=object)
+        full_b = np.array([f"{x} {y}" for x, y in zip(f.first[b], f.sur[b], strict=True)], dtype=object)
+        words = np.minimum([len(x.split()) for x in full_a], [len(x.split()) for x in full_b])
+        subset = (words >= 2) & (_cpdist_set(full_a, full_b) >= 100)
+        part_f, part_s = fc.kinds().index("part"), sc.kinds().index("part")
+        w_split = np.where(subset, fc.levels[part_f].weight + sc.levels[part_s].weight, -np.inf)
+        better = w_split > best + 1e-9
+        direct["first_name"][doubtful[better]] = part_f
+        direct["surname"][doubtful[better]] = part_s
+        reading[doubtful[better]] = 2
+    return direct, reading
+
+
+def _cpdist_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from rapidfuzz import fuzz, process
+
+    if len(a) == 0:
+        return np.zeros(0)
+    return np.asarray(process.cpdist(list(a), list(b), scorer=fuzz.token_set_ratio, workers=2))
 
 
 def score_pairs(
@@ -81,9 +104,11 @@ def score_pairs(
     comparisons: tuple[Comparison, ...],
     caps: tuple[Cap, ...] = (),
     upper: float = np.inf,
+    corroborate: bool = False,
 ) -> Scores:
     by_field = {c.field: c for c in comparisons}
     names, swapped = _names(f, by_field, ia, ib)
+    corroborated = np.zeros(len(ia), dtype=bool)
     first_else = None
     if "first_name" in by_field:
         first_else = names["first_name"] == len(by_field["first_name"].levels) - 1
@@ -95,7 +120,12 @@ def score_pairs(
         else:
             lv = assign_levels(comparison, field_view(f, comparison.field, ia, ib), first_else)
         levels[:, col] = lv
-        weight += level_weights(f, comparison, lv, ia)
+        w = level_weights(f, comparison, lv, ia)
+        weight += w
+        if comparison.field not in names:
+            corroborated |= w > 0
+    if corroborate:  # a name alone, however rare, is never enough to merge
+        weight[~corroborated] = np.minimum(weight[~corroborated], upper - 1.0)
     col_of = {c.field: k for k, c in enumerate(comparisons)}
     for cap in caps:
         if cap.field not in col_of:
