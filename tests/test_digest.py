@@ -292,3 +292,19 @@ def test_templates_are_strict_and_autoescaped_by_name():
 )
 def test_headline_figures(headline, min_count, expected):
     assert headline_figures(headline, min_count=min_count) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "kept"),
+    [
+        ("tom@school.test", True),
+        (" tom@school.test ", True),
+        ("tom@school.test, boss@elsewhere.test", False),
+        ("Tom <tom@school.test>", False),
+        ("tom@school.test\r\nBcc: spy@elsewhere.test", False),
+        ("tom at school", False),
+    ],
+)
+def test_a_staff_email_cell_never_adds_recipients(cell, kept):
+    members = staff_members(staff(["Tina Tutor", cell, "Tutor", "", ""]))
+    assert members["tina tutor"].email == (cell.strip() if kept else "")

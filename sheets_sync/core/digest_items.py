@@ -8,6 +8,7 @@ Item keys: ``loopin:<owner>:<fp>`` (the office plans to approach an owner's alum
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from .model import Alumnus, DataIssue
 from .tables import Table, header_key
 
 OPTED_OUT = "opted out — do not contact"
+_ADDRESS = re.compile(r"[^@\s,;<>\"()]+@[^@\s,;<>\"()]+\.[^@\s,;<>\"()]+")
 
 
 def fingerprint(*parts: object) -> str:
@@ -37,6 +39,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def address(text: str) -> str:
+    """One plain address, or ``""``: a cell holding two addresses or a display name never widens
+    the recipients of a mail (the person then shows up as "could not be notified")."""
+    text = text.strip()
+    return text if _ADDRESS.fullmatch(text) else ""
+
+
 @dataclass(frozen=True)
 class StaffMember:
     name: str
@@ -54,7 +63,7 @@ def staff_members(staff: Table) -> dict[str, StaffMember]:
             continue
         member = StaffMember(
             name=name,
-            email=clean(row["Email"]),
+            email=address(row["Email"]),
             role=clean(row["Role"]),
             receives_digest=header_key(row["Receives digest"]) not in ("no", "n", "false", "0"),
         )
