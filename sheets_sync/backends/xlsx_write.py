@@ -14,13 +14,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,7 +38,23 @@ MAX_CELL_CHARS = 32767  # Excel refuses longer cells
 BACKUP_DIR = ".sheets_sync_backups"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\n")
-BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LINE_POINTS = 15
+
+
+def _fit_row_height(ws: Worksheet, row: int, text: str, width: int) -> None:
+    """Spreadsheet programs do not grow rows for wrapped text on opening a file: set a height."""
+    lines = sum(max(1, -(-len(line) // max(width - 1, 1))) for line in text.split("\n"))
+    if lines > 1:
+        current = ws.row_dimensions[row].height or LINE_POINTS
+        ws.row_dimensions[row].height = max(current, lines * LINE_POINTS)
+
+
+def _bold(cell: Cell) -> None:
+    font = copy(cell.font)
+    font.b = True
+    cell.font = font
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
@@ -125,7 +142,7 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
         for c, h in enumerate(tw.header, start=1):
             cell = ws.cell(row=1, column=c)
             set_value(cell, h)
-            cell.font = BOLD
+            _bold(cell)
             if h in tw.notes:
                 _note(cell, tw.notes[h])
         cells += len(tw.header)
@@ -137,7 +154,7 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
             cells += 1
     for i in tw.bold_rows:
         for cell in ws[top + i + 1]:
-            cell.font = BOLD
+            _bold(cell)
     col_of = {h: i + 1 for i, h in enumerate(tw.header)}
     for h, width in tw.column_widths.items():
         if h in col_of:
@@ -189,13 +206,29 @@ def apply_plan(wb: OpenpyxlWorkbook, plan: ProvisionPlan) -> int:
                 f"{plan.title}!{get_column_letter(e.col + 1)}{e.row + 1} was filled since init read the "
                 "workbook; nothing was written. Fix: run init again."
             )
+    widths = {cf.col: cf.width for cf in plan.columns if cf.width}
     for e in plan.edits:
-        set_value(ws.cell(row=e.row + 1, column=e.col + 1), e.value)
+        cell = ws.cell(row=e.row + 1, column=e.col + 1)
+        set_value(cell, e.value)
+        if e.row != plan.header_row:
+            cell.alignment = WRAP_TOP
+            if isinstance(e.value, str):
+                _fit_row_height(ws, e.row + 1, e.value, widths.get(e.col) or 10)
     header = plan.header_row + 1
+    if plan.create:  # printable on A4 landscape, header repeated (guide tasks get printed for meetings)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{header}:{header}"
+        ws.print_options.gridLines = True
+        for cf in plan.columns:  # cells people type later wrap and align to the top too
+            ws.column_dimensions[get_column_letter(cf.col + 1)].alignment = WRAP_TOP
+        for cell in ws[header]:
+            cell.fill = HEADER_FILL
     _format_columns(ws, plan.columns, header)
     for cell in ws[header]:
         if cell.value not in (None, ""):
-            cell.font = BOLD
+            _bold(cell)
     if plan.freeze_rows:
         ws.freeze_panes = f"A{plan.freeze_rows + 1}"
     return len(plan.edits)
