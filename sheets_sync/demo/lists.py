@@ -1,0 +1,323 @@
+"""Teachers' lists: one layout and set of habits per teacher, rows rendered from the truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sheets_sync.demo import vocab
+from sheets_sync.demo.messy import (
+    BAD_PHONES,
+    NOTES,
+    format_date,
+    format_phone,
+    format_year,
+    impossible_date,
+    maybe_strip,
+    typo,
+)
+from sheets_sync.demo.people import Person, strip_accents
+
+NICKNAME_RATE = 0.12
+TYPO_RATE = 0.04
+DROP_SECOND_SURNAME_RATE = 0.3
+BLANK_RATE = 0.07
+BAD_CELL_RATE = 0.003
+
+
+@dataclass(frozen=True)
+class ListStyle:
+    """How one teacher keeps a list."""
+
+    language: str
+    columns: tuple[str, ...]  # vocab.FIELDS keys, in order
+    layout: str = "plain"  # "plain" | "title_blank" (title, blank, header) | "row4" (header on row 4)
+    names: str = (
+        "two"  # "two" | "full" ("Ana García") | "upper_comma" ("GARCÍA, Ana") | "comma" ("García, Ana")
+    )
+    accent_drop: float = 0.1
+    school_email: float = 0.5  # how often the teacher has the school address rather than the personal one
+    years: str = "year"  # messy.format_year style, or "mixed"
+    dates: str = "dmy"  # "dmy" or "iso" (real Excel dates in the workbook)
+    caps_surname: bool = False
+    sort_by_surname: bool = False
+    blank_row_inside: bool = False
+
+
+_C = vocab.FIELDS
+STYLES: tuple[ListStyle, ...] = (
+    ListStyle(
+        "es",
+        (
+            "first_name",
+            "surname",
+            "email",
+            "phone",
+            "student_id",
+            "graduation_year",
+            "qualification",
+            "role",
+            "consent",
+            "last_contact",
+        ),
+        sort_by_surname=True,
+        school_email=0.7,
+    ),
+    ListStyle(
+        "it",
+        (
+            "surname",
+            "first_name",
+            "email",
+            "phone",
+            "student_id",
+            "birth_date",
+            "graduation_year",
+            "qualification",
+            "role",
+            "consent",
+        ),
+        layout="title_blank",
+        years="school",
+    ),
+    ListStyle(
+        "nl",
+        (
+            "surname",
+            "first_name",
+            "email",
+            "phone",
+            "student_id",
+            "graduation_year",
+            "qualification",
+            "role",
+            "category",
+            "postcode",
+            "city",
+            "last_contact",
+        ),
+        layout="row4",
+        school_email=0.3,
+    ),
+    ListStyle(
+        "et",
+        (
+            "first_name",
+            "surname",
+            "email",
+            "phone",
+            "student_id",
+            "birth_date",
+            "graduation_year",
+            "qualification",
+            "consent",
+            "notes",
+        ),
+        blank_row_inside=True,
+        accent_drop=0.3,
+    ),
+    ListStyle(
+        "en",
+        (
+            "full_name",
+            "email",
+            "phone",
+            "student_id",
+            "graduation_year",
+            "qualification",
+            "role",
+            "strength",
+            "last_contact",
+            "consent",
+            "category",
+        ),
+        names="upper_comma",
+        years="mixed",
+        school_email=0.4,
+    ),
+    ListStyle(
+        "es",
+        ("full_name", "email", "phone", "graduation_year", "qualification", "category", "consent", "notes"),
+        names="full",
+        years="month",
+        accent_drop=0.8,
+        school_email=0.2,
+    ),
+    ListStyle(
+        "it",
+        (
+            "full_name",
+            "email",
+            "phone",
+            "graduation_year",
+            "qualification",
+            "last_contact",
+            "consent",
+            "role",
+        ),
+        names="comma",
+        dates="iso",
+        years="mixed",
+        caps_surname=False,
+    ),
+    ListStyle(
+        "nl",
+        (
+            "full_name",
+            "email",
+            "phone",
+            "birth_date",
+            "graduation_year",
+            "qualification",
+            "role",
+            "consent",
+            "address",
+            "city",
+        ),
+        names="full",
+        layout="title_blank",
+        school_email=0.5,
+    ),
+)
+
+
+def style_for(index: int) -> ListStyle:
+    """The first eight lists are the showcase; more lists cycle through them with other layouts."""
+    base = STYLES[index % len(STYLES)]
+    if index < len(STYLES):
+        return base
+    layouts = ("plain", "title_blank", "row4")
+    return ListStyle(**{**base.__dict__, "layout": layouts[index % 3], "sort_by_surname": index % 4 == 0})
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A person in one list: the relationship the teacher states."""
+
+    person: Person
+    role: int  # index into vocab.ROLES[lang] (0 tutor, 1 mentor, 2 class teacher)
+    strength: int  # 1..5
+    last_contact: dt.date
+    email: str  # "school" | "personal" | "any"
+    phone: str  # "landline" | "any"
+
+
+def header_row(style: ListStyle) -> list[str]:
+    return [vocab.HEADERS[style.language][c] for c in style.columns]
+
+
+def preamble(style: ListStyle, teacher: str, width: int) -> list[list[str]]:
+    """Rows above the header: a title row and blank rows."""
+    lang = style.language
+    if style.layout == "title_blank":
+        return [[f"{vocab.TITLES[lang]} ({teacher})"], []]
+    if style.layout == "row4":
+        return [[vocab.TITLES[lang]], [vocab.SUBTITLES[lang]], []]
+    return []
+
+
+def render_row(rng: random.Random, style: ListStyle, app: Appearance, school_year_end: int) -> list[str]:
+    p, lang = app.person, style.language
+    cells: dict[str, str] = {}
+    first, surnames = _names(rng, style, p)
+    surname = " ".join(surnames)
+    if style.caps_surname:
+        surname = surname.upper()
+    cells["first_name"], cells["surname"] = first, surname
+    cells["full_name"] = _full_name(style.names, first, surnames)
+    cells["email"] = _email(rng, style, app)
+    cells["phone"] = _phone(rng, style, app)
+    cells["student_id"] = _blank_or(
+        rng, p.student_id.lstrip("0") if rng.random() < 0.03 else p.student_id, 0.15
+    )
+    if rng.random() < BAD_CELL_RATE:
+        cells["birth_date"] = impossible_date(rng, lang)
+    else:
+        cells["birth_date"] = _blank_or(rng, format_date(p.birth_date, lang, style.dates), 0.2)
+    year = p.graduation_year + (rng.choice((-1, 1)) if rng.random() < 0.03 else 0)
+    cells["graduation_year"] = _blank_or(
+        rng, format_year(rng, year, lang, style.years, style.dates == "iso"), 0.05
+    )
+    names = vocab.QUALIFICATIONS[p.qualification][1][lang]
+    qual = names[0] if rng.random() < 0.7 or len(names) == 1 else rng.choice(names[1:])
+    cells["qualification"] = _blank_or(rng, maybe_strip(rng, qual, style.accent_drop), 0.05)
+    cells["department"] = vocab.QUALIFICATIONS[p.qualification][0]
+    cells["category"] = _blank_or(rng, vocab.CATEGORIES[lang][p.category], 0.2)
+    cells["role"] = _blank_or(rng, vocab.ROLES[lang][app.role], 0.1)
+    cells["strength"] = _blank_or(rng, str(app.strength), 0.1)
+    cells["last_contact"] = _blank_or(rng, format_date(app.last_contact, lang, style.dates), 0.25)
+    cells["consent"] = _consent(rng, lang, p.consent)
+    cells["notes"] = rng.choice(NOTES[lang]) if rng.random() < 0.1 else ""
+    cells["address"] = _blank_or(rng, p.address, 0.1)
+    cells["postcode"] = _blank_or(rng, p.postcode, 0.1)
+    cells["city"] = _blank_or(rng, p.city, 0.1)
+    return [cells[c] for c in style.columns]
+
+
+def _blank_or(rng: random.Random, value: str, rate: float) -> str:
+    return "" if rng.random() < rate else value
+
+
+def _names(rng: random.Random, style: ListStyle, p: Person) -> tuple[str, tuple[str, ...]]:
+    first, surnames = p.first_name, p.surnames
+    if p.same_name_as:  # the common-name doubles are always written exactly
+        return first, surnames
+    nicks = vocab.NICKNAMES[p.language].get(first)
+    if nicks and rng.random() < NICKNAME_RATE:
+        first = rng.choice(nicks)
+    if len(surnames) > 1 and rng.random() < DROP_SECOND_SURNAME_RATE:
+        surnames = surnames[:1]
+    if rng.random() < TYPO_RATE:
+        if rng.random() < 0.5:
+            first = typo(rng, first)
+        else:
+            surnames = (typo(rng, surnames[0]), *surnames[1:])
+    if style.accent_drop and rng.random() < style.accent_drop:
+        first, surnames = strip_accents(first), tuple(strip_accents(s) for s in surnames)
+    return first, surnames
+
+
+def _full_name(kind: str, first: str, surnames: tuple[str, ...]) -> str:
+    surname = " ".join(surnames)
+    if kind == "upper_comma":
+        return f"{surname.upper()}, {first}"
+    if kind == "comma":
+        return f"{surname}, {first}"
+    return f"{first} {surname}"
+
+
+def _email(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    p = app.person
+    if rng.random() < BAD_CELL_RATE:
+        return "n/a"
+    if app.email == "school" or p.personal_email is None:
+        address = p.school_email
+    elif app.email == "personal":
+        address = p.personal_email
+    else:
+        address = p.school_email if rng.random() < style.school_email else p.personal_email
+    if app.email == "any" and rng.random() < BLANK_RATE:
+        return ""
+    if rng.random() < 0.04:
+        local, domain = address.split("@")
+        address = f"{local.title()}@{domain.title()}"
+    return address
+
+
+def _phone(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    p = app.person
+    if app.phone == "any" and rng.random() < BAD_CELL_RATE:
+        return BAD_PHONES[style.language]
+    use_landline = p.landline is not None and (app.phone == "landline" or rng.random() < 0.2)
+    if app.phone == "any" and rng.random() < BLANK_RATE:
+        return ""
+    nsn = p.landline if use_landline and p.landline else p.mobile
+    return format_phone(rng, nsn, p.language, style.language, landline=use_landline)
+
+
+def _consent(rng: random.Random, lang: str, consent: str | None) -> str:
+    if consent is None or (consent == "yes" and rng.random() < 0.1):
+        return ""
+    word = vocab.YES[lang] if consent == "yes" else vocab.NO[lang]
+    return word.lower() if rng.random() < 0.3 else word
