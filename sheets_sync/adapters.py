@@ -119,7 +119,6 @@ def chart_renderer() -> Callable[[Any], dict[str, bytes]]:
 
 
 def write_factsheet(config: Config, computed: Any) -> Path:
-    from .charts import rollup_charts
     from .factsheet import render_factsheet
     from .factsheet import write_factsheet as write
 
@@ -127,10 +126,10 @@ def write_factsheet(config: Config, computed: Any) -> Path:
     html = render_factsheet(
         rollup.headline,
         rollup.tables,
-        rollup_charts(rollup),
+        None,  # charts drawn by the factsheet itself, with small counts left out
         school_name=config.school_name,
         min_count=config.factsheet_min_count,
-        today=computed.snapshot_date if hasattr(computed, "snapshot_date") else None,
+        today=computed.today,
     )
     write(config.factsheet_path, html)
     return config.factsheet_path

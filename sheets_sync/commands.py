@@ -133,7 +133,9 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     path = folder / "alumni-demo.xlsx"
     for stale in (path, folder / "factsheet.html"):
         stale.unlink(missing_ok=True)
-    school = generate_school(args.seed, alumni=args.alumni)
+    today = dt.date.today()  # the demo's events fall in this school year and the ones before
+    school_year_end = today.year + 1 if (today.month, today.day) >= config.rollup.school_year_start else today.year
+    school = generate_school(args.seed, alumni=args.alumni, school_year_end=school_year_end)
     write_demo_workbook(path, school)
     config = replace(config, workbook=path.resolve())
     workbook = adapters.open_workbook(config)

@@ -52,6 +52,15 @@ class MailQueue:
         for key in keys:
             (self.pending / mail_filename(key)).unlink(missing_ok=True)
 
+    def prune(self, keep: set[str]) -> int:
+        """Delete pending files no committed state knows (left by a run whose commit failed and
+        not planned again since). Returns how many were deleted."""
+        wanted = {mail_filename(k) for k in keep}
+        stale = [p for p in self.pending_files() if p.name not in wanted]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     def pending_files(self) -> list[Path]:
         return sorted(self.pending.glob("*.eml")) if self.pending.exists() else []
 

@@ -59,6 +59,7 @@ class Computed:
     mails: list[Mail]
     writes: list[TabWrite]
     state: State
+    today: dt.date
     tables: dict[str, Table] = field(default_factory=dict)
 
 
@@ -162,6 +163,18 @@ def read_template_tables(snapshot: Snapshot) -> tuple[dict[str, Table], list[Dat
         tables[title] = table
         issues.extend(found)
     return tables, issues
+
+
+def dedupe_issues(issues: Sequence[DataIssue]) -> list[DataIssue]:
+    """One row per problem: two stages may flag the same cell (e.g. a date read by two readers)."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for issue in issues:
+        key = (issue.tab, issue.row, issue.column, issue.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -346,7 +359,7 @@ def compute(
         issues.extend(getattr(rollup, "issues", ()) or ())
         d.append(f"tables {len(rollup.tables)}")
 
-    report.issues = list(issues)
+    report.issues = dedupe_issues(issues)
     with steps.step("digest") as d:
         chart_pngs = charts(rollup) if callable(charts) else {}
         mails, new_state = plan_digests(
@@ -362,6 +375,8 @@ def compute(
                 config=config.digest,
                 school_name=config.school_name,
                 today=today,
+                retry_pending=False,  # the mail queue retries undelivered .eml files itself
+                forget_cells=report.forgotten_rows,
             )
         )
         d.append(f"mails {len(mails)}")
@@ -374,6 +389,7 @@ def compute(
         mails=mails,
         writes=[],
         state=new_state,
+        today=today,
         tables=tables,
     )
 
@@ -397,18 +413,19 @@ def run_sync(
     steps = _Steps(report)
     calls_before = workbook.stats.api_calls
 
-    if outbox is not None and not dry_run:
-        with steps.step("deliver") as d:  # mails queued by earlier runs (e.g. SMTP was down)
-            sent, failed = outbox.flush()  # type: ignore[attr-defined]
-            report.mails_sent += sent
-            report.mails_failed += failed
-            d.append(f"earlier mails sent {sent}, failed {failed}")
-
     with steps.step("snapshot") as d:
         if snapshot is None:  # ``forget`` hands in a snapshot whose state it has edited
             snapshot = workbook.read()
         d.append(f"tabs {len(snapshot.grids)}")
     report.message = message
+
+    if outbox is not None and not dry_run:
+        with steps.step("deliver") as d:  # mails queued by earlier runs whose commit went through
+            earlier = State.from_grid(snapshot.get(tabs.STATE))
+            sent, failed = outbox.flush(committed=earlier.keys("pending") | earlier.keys("sent"))  # type: ignore[attr-defined]
+            report.mails_sent += sent
+            report.mails_failed += failed
+            d.append(f"earlier mails sent {sent}, failed {failed}")
 
     computed = compute(config, snapshot, external, report, today=today, charts=charts)
     report.outcome = "ok-with-issues" if report.issues else "ok"
@@ -423,6 +440,8 @@ def run_sync(
         with steps.step("queue") as d:
             for mail in computed.mails:
                 outbox.queue(mail)  # type: ignore[attr-defined]
+            committed = computed.state.keys("pending") | computed.state.keys("sent")
+            outbox.prune(keep=committed)  # type: ignore[attr-defined]  # files of a commit that failed
             d.append(f"mails {len(computed.mails)}")
 
     report.finished = dt.datetime.now(dt.timezone.utc)

@@ -426,6 +426,7 @@ def test_plain_email_shortcut_agrees_with_email_validator(address: str) -> None:
         ("Ana", False),
         ("612345678", False),
         ("-" * 30, False),
+        ("0²", False),
     ],
 )
 def test_is_placeholder_knows_empty_words_in_five_languages(text: str, expected: bool) -> None:

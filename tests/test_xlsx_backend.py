@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -213,6 +214,9 @@ def test_commit_keeps_other_tabs_and_the_position_of_replaced_tabs(tmp_path: Pat
     dv = DataValidation(type="list", formula1='"a,b"')
     dv.add("B2:B9")
     ws.add_data_validation(dv)
+    teacher_chart = BarChart()
+    teacher_chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2))
+    ws.add_chart(teacher_chart, "D2")
     book.create_sheet(tabs.SYNC_LOG, 1)
     book.save(path)
     wb = XlsxWorkbook(path)
@@ -230,6 +234,7 @@ def test_commit_keeps_other_tabs_and_the_position_of_replaced_tabs(tmp_path: Pat
     ana = book["List - Ana"]
     assert ana["A1"].comment.text == "teacher's note" and ana["A2"].font.i
     assert ana.data_validations.dataValidation[0].formula1 == '"a,b"'
+    assert len(ana._charts) == 1
     assert book[tabs.STATE].sheet_state == "hidden" and book.active.title == "List - Ana"
     assert wb.read().grids["List - Ana"].rows == (("Name", "Phone"), ("Ana", "0612"))
 

@@ -82,7 +82,7 @@ class XlsxWorkbook(Workbook):
     def _load_full(self) -> OpenpyxlWorkbook:
         check_openable(self.path)
         try:
-            return openpyxl.load_workbook(self.path)
+            return openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
             raise SourceError(
                 f"{self.path} cannot be opened for writing ({type(err).__name__}: {err}). Fix: open and "

@@ -508,9 +508,9 @@ def year(text: str, today: dt.date) -> Parsed[int | None]:
     result: int | None = None
     if EXCEL_NUMBER.match(s):
         s = s.split(".")[0]
-    if s.isdigit() and len(s) == 4:
+    if s.isdecimal() and len(s) == 4:
         result = int(s)
-    elif s.isdigit() and len(s) == 2:
+    elif s.isdecimal() and len(s) == 2:
         result = _two_digit_year(int(s), today, future_ok=6)
     elif (m := _SCHOOL_YEAR.match(s)) and _school_year_end(m[1], m[2], today) is not None:
         result = _school_year_end(m[1], m[2], today)
