@@ -167,7 +167,7 @@ def test_year_reads_every_common_form(text: str, expected: int | None) -> None:
     assert n.year(text, TODAY) == n.Parsed(expected)
 
 
-@pytest.mark.parametrize("text", ["abc", "1850", "2040", "2015/2019", "13/2019", "diecinueve"])
+@pytest.mark.parametrize("text", ["abc", "1850", "2040", "2015/2019", "13/2019", "diecinueve", "0²"])
 def test_year_reports_what_is_not_a_plausible_year(text: str) -> None:
     parsed = n.year(text, TODAY)
     assert parsed.value is None and parsed.problem and parsed.fix
