@@ -63,7 +63,9 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
         return direct, reading
     fc, sc = comparisons["first_name"], comparisons["surname"]
     else_f, else_s = len(fc.levels) - 1, len(sc.levels) - 1
-    complete = (f.first_code[ia] >= 0) & (f.sur_code[ia] >= 0) & (f.first_code[ib] >= 0) & (f.sur_code[ib] >= 0)
+    complete = (
+        (f.first_code[ia] >= 0) & (f.sur_code[ia] >= 0) & (f.first_code[ib] >= 0) & (f.sur_code[ib] >= 0)
+    )
     doubtful = np.flatnonzero(complete & ((direct["first_name"] == else_f) | (direct["surname"] == else_s)))
     if len(doubtful) == 0:
         return direct, reading

@@ -1,0 +1,127 @@
+"""Constrained clustering: strongest links first, no chaining of strangers, staff decisions win."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sheets_sync.core.clustering import cluster, dates_compatible, ids_compatible
+from sheets_sync.core.matching import link
+from sheets_sync.core.model import SourceRecord
+
+
+def run(n, edges, weights=None, sid=None, dob=None, tab=None, **kw):
+    weights = weights or {}
+    sid = np.array(sid or [""] * n, dtype=object)
+    dob = np.array(dob or [""] * n, dtype=object)
+    tab = np.array(tab if tab is not None else [-1] * n)
+    result = cluster(
+        n,
+        np.array([a for a, _ in edges], dtype=np.int64),
+        np.array([b for _, b in edges], dtype=np.int64),
+        sid=sid,
+        dob=dob,
+        tab=tab,
+        weight=lambda x, y: weights.get((min(x, y), max(x, y)), -np.inf),
+        conflict_at=8.0,
+        same_list=21.0,
+        **kw,
+    )
+    groups: dict[int, set[int]] = {}
+    for r, root in enumerate(result.labels.tolist()):
+        groups.setdefault(root, set()).add(r)
+    return sorted(sorted(g) for g in groups.values()), result
+
+
+def test_links_chain_when_nothing_conflicts() -> None:
+    groups, result = run(3, [(0, 1), (1, 2)])
+    assert groups == [[0, 1, 2]] and result.used == [0, 1] and result.refused == []
+
+
+def test_different_student_ids_are_not_chained_through_a_third_row() -> None:
+    # 0~1 (strong), 1~2 (strong), but 0 and 2 carry different student ids and look unrelated
+    groups, result = run(3, [(0, 1), (1, 2)], sid=["1001", "", "2002"])
+    assert groups == [[0, 1], [2]]
+    assert result.refused == [(1, "different student ids")]
+
+
+def test_conflicting_pair_may_join_on_its_own_direct_evidence() -> None:
+    groups, _ = run(3, [(0, 1), (1, 2)], weights={(0, 2): 12.0}, dob=["19900102", "", "19851111"])
+    assert groups == [[0, 1, 2]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "ok"),
+    [("19900102", "19900102", True), ("19900102", "19900201", True), ("19900102", "19900103", True),
+     ("19900102", "19851111", False)],
+)  # fmt: skip
+def test_dates_compatible(a: str, b: str, ok: bool) -> None:
+    assert dates_compatible(a, b) is ok
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "ok"),
+    [
+        ("296", "296", True),
+        ("296", "297", False),
+        ("4137877", "4137787", True),
+        ("1234567", "7654321", False),
+    ],
+)
+def test_ids_compatible(a: str, b: str, ok: bool) -> None:
+    assert ids_compatible(a, b) is ok
+
+
+def test_two_rows_of_one_list_need_a_very_strong_direct_link() -> None:
+    weak, _ = run(2, [(0, 1)], weights={(0, 1): 15.0}, tab=[3, 3])
+    strong, _ = run(2, [(0, 1)], weights={(0, 1): 30.0}, tab=[3, 3])
+    other_lists, _ = run(2, [(0, 1)], weights={(0, 1): 15.0}, tab=[3, 4])
+    assert weak == [[0], [1]] and strong == [[0, 1]] and other_lists == [[0, 1]]
+
+
+def test_cannot_link_blocks_and_must_link_forces() -> None:
+    groups, result = run(3, [(0, 1), (1, 2)], cannot_link=[(0, 2)])
+    assert groups == [[0, 1], [2]] and result.refused == [(1, "marked Different in Review")]
+    forced, _ = run(3, [], must_link=[(0, 2)])
+    assert forced == [[0, 2], [1]]
+
+
+def rec(ref: str, **fields) -> SourceRecord:
+    tab, row = ref.split("!")
+    return SourceRecord(ref=ref, tab=tab, row=int(row), teacher=tab, **fields)
+
+
+def test_refused_merge_goes_to_review_with_the_reason_side_by_side() -> None:
+    phone = ("+34600999888",)
+    records = [
+        rec(
+            "List - A!2",
+            first_name="Pedro",
+            surname="Soto",
+            phones=phone,
+            student_id="1001",
+            graduation_year=2011,
+        ),
+        rec("List - B!2", first_name="Pedro", surname="Soto", phones=phone, graduation_year=2011),
+        rec(
+            "List - C!2",
+            first_name="Pedro",
+            surname="Soto",
+            phones=phone,
+            student_id="2002",
+            graduation_year=2011,
+        ),
+    ]
+    linkage = link(records)
+    # the ids differ, but 0 and 2 also agree on name, phone and year: direct evidence wins
+    assert linkage.clusters == [[0, 1, 2]]
+    strangers = [
+        rec("List - A!2", first_name="Pedro", surname="Soto", student_id="1001", birth_date="1990-01-01",
+            emails=("pedro@x.es",), graduation_year=2011),
+        rec("List - B!2", first_name="Pedro", surname="Soto", emails=("pedro@x.es",), phones=phone),
+        rec("List - C!2", first_name="Pedro", surname="Sota", student_id="2002", birth_date="1975-06-30",
+            phones=phone, graduation_year=1995),
+    ]  # fmt: skip
+    linkage = link(strangers)
+    assert [0, 1] in linkage.clusters and [2] in linkage.clusters
+    assert any({p.i, p.j} == {1, 2} for p in linkage.review)

@@ -1,0 +1,144 @@
+"""Every comparison level, one pair of rows at a time, through the real scoring code."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sheets_sync.core.comparisons import DEFAULT_COMPARISONS
+from sheets_sync.core.features import prepare
+from sheets_sync.core.model import SourceRecord
+from sheets_sync.core.scoring import score_pairs
+from sheets_sync.core.synonyms import fold, nickname_groups, qualification_code
+
+
+def rec(ref: str = "List - A!2", **fields) -> SourceRecord:
+    tab = ref.split("!")[0]
+    return SourceRecord(ref=ref, tab=tab, row=int(ref.split("!")[1]), teacher="t", **fields)
+
+
+def levels(a: dict, b: dict) -> dict[str, str]:
+    """field -> level kind for the pair (a, b); fields where a side is empty are left out."""
+    f = prepare([rec("List - A!2", **a), rec("List - B!2", **b)])
+    s = score_pairs(f, np.array([0]), np.array([1]), DEFAULT_COMPARISONS)
+    out = {}
+    for col, comparison in enumerate(DEFAULT_COMPARISONS):
+        k = int(s.levels[0, col])
+        if k >= 0:
+            out[comparison.field] = comparison.levels[k].kind
+    return out
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "field", "kind"),
+    [
+        ({"first_name": "José"}, {"first_name": "Jose"}, "first_name", "exact"),
+        ({"first_name": "Paco"}, {"first_name": "Francisco"}, "first_name", "nickname"),
+        ({"first_name": "Beppe"}, {"first_name": "Giuseppe"}, "first_name", "nickname"),
+        ({"first_name": "Wim"}, {"first_name": "Willem"}, "first_name", "nickname"),
+        ({"first_name": "Bob"}, {"first_name": "Robert"}, "first_name", "nickname"),
+        ({"first_name": "Juku"}, {"first_name": "Juhan"}, "first_name", "nickname"),
+        ({"first_name": "Lucía Sofía"}, {"first_name": "Lucía"}, "first_name", "part"),
+        ({"first_name": "Jonathan"}, {"first_name": "Jonathon"}, "first_name", "fuzzy"),
+        ({"first_name": "Jade"}, {"first_name": "Jode"}, "first_name", "typo"),
+        ({"first_name": "J."}, {"first_name": "Jan"}, "first_name", "initial"),
+        ({"first_name": "Lucía"}, {"first_name": "Carmen"}, "first_name", "else"),
+        ({"surname": "GARCÍA LÓPEZ"}, {"surname": "garcia lopez"}, "surname", "exact"),
+        ({"surname": "García López"}, {"surname": "García"}, "surname", "part"),
+        ({"surname": "de Vries"}, {"surname": "Vries"}, "surname", "part"),
+        ({"surname": "Fernández"}, {"surname": "Fernandes"}, "surname", "fuzzy"),
+        ({"surname": "Rossi"}, {"surname": "Tamm"}, "surname", "else"),
+        ({"emails": ("ana@x.org",)}, {"emails": ("b@y.org", "ana@x.org")}, "email", "exact"),
+        ({"emails": ("ana.lo@school.es",)}, {"emails": ("ana.lo@gmail.com",)}, "email", "local_part"),
+        ({"emails": ("a@x.org",)}, {"emails": ("b@x.org",)}, "email", "else"),
+        ({"phones": ("+34600000001",)}, {"phones": ("+34600000001",)}, "phone", "exact"),
+        ({"phones": ("+34600000001",)}, {"phones": ("+34600000002",)}, "phone", "else"),
+        ({"student_id": "007"}, {"student_id": "7"}, "student_id", "exact"),
+        ({"student_id": "AB-12345"}, {"student_id": "ab12346"}, "student_id", "typo"),
+        ({"student_id": "296"}, {"student_id": "297"}, "student_id", "else"),
+        ({"birth_date": "2001-03-04"}, {"birth_date": "2001-03-04"}, "birth_date", "exact"),
+        ({"birth_date": "2001-03-04"}, {"birth_date": "2001-04-03"}, "birth_date", "transposed"),
+        ({"birth_date": "2001-03-14"}, {"birth_date": "2001-03-15"}, "birth_date", "typo"),
+        ({"birth_date": "2001-03-04"}, {"birth_date": "2001-11-27"}, "birth_date", "year"),
+        ({"birth_date": "2001-03-04"}, {"birth_date": "1985-11-27"}, "birth_date", "else"),
+        ({"graduation_year": 2015}, {"graduation_year": 2015}, "graduation_year", "exact"),
+        ({"graduation_year": 2015}, {"graduation_year": 2016}, "graduation_year", "within"),
+        ({"graduation_year": 2015}, {"graduation_year": 2018}, "graduation_year", "else"),
+        ({"qualification": "Cocina y Gastronomía"}, {"qualification": "Kokk"}, "qualification", "exact"),
+        ({"qualification": "Peluquería"}, {"qualification": "Hairdressing"}, "qualification", "exact"),
+        ({"qualification": "Acconciatura"}, {"qualification": "Kapper"}, "qualification", "exact"),
+        ({"qualification": "Cucina"}, {"qualification": "Koken"}, "qualification", "exact"),
+        ({"qualification": "Juuksur"}, {"qualification": "Chef"}, "qualification", "else"),
+        ({"postcode": "28001"}, {"postcode": "28001"}, "postcode", "exact"),
+        ({"postcode": "28001"}, {"postcode": "28010"}, "postcode", "typo"),
+        ({"postcode": "28001"}, {"postcode": "08999"}, "postcode", "else"),
+        ({"city": "Tallinn"}, {"city": "tallinn"}, "city", "exact"),
+    ],
+)
+def test_level_of_each_comparison(a: dict, b: dict, field: str, kind: str) -> None:
+    assert levels(a, b)[field] == kind
+
+
+def test_empty_side_gives_no_level() -> None:
+    assert "email" not in levels({"emails": ("a@x.org",)}, {})
+    assert "birth_date" not in levels({"birth_date": "2001-01-01"}, {"birth_date": ""})
+
+
+def test_swapped_names_are_read_in_the_better_order() -> None:
+    f = prepare(
+        [rec(first_name="García López", surname="María"), rec(first_name="María", surname="García López")]
+    )
+    s = score_pairs(f, np.array([0]), np.array([1]), DEFAULT_COMPARISONS)
+    assert int(s.swapped[0]) == 1
+    assert s.weight[0] > 10
+
+
+def test_shared_phone_with_different_first_names_is_household_level() -> None:
+    got = levels(
+        {"first_name": "Lucía", "surname": "Pérez", "phones": ("+34911111111",)},
+        {"first_name": "Carmen", "surname": "Pérez", "phones": ("+34911111111",)},
+    )
+    assert got["phone"] == "household"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Técnico en Cocina y Gastronomía", "cookery"),
+        ("Zelfstandig werkend kok", "cookery"),
+        ("Chef/Cookery", "cookery"),
+        ("Peluquería y Cosmética Capilar", "hairdressing"),
+        ("Elettricista", "electrician"),
+        ("SMR", "it"),
+        ("IT/ICT", "it"),
+        ("Administración y Finanzas", "accounting"),
+        ("Verpleegkunde", "healthcare"),
+        ("Keevitaja", "welding"),
+        ("Puusepp", "carpentry"),
+        ("Hostelería y Turismo", "hospitality"),
+        ("Bosbouw", "forestry"),
+        ("Hovenier", "gardening"),
+        ("Underwater basket weaving", ""),
+    ],
+)
+def test_qualification_synonyms(text: str, code: str) -> None:
+    assert qualification_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Jürgen Müller-Õun", "jurgen muller oun"), ("  O'Brien ", "obrien"), ("Straße", "strasse"), ("", "")],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_nickname_groups_cover_five_languages() -> None:
+    for a, b in [
+        ("paco", "francisco"),
+        ("beppe", "giuseppe"),
+        ("wim", "willem"),
+        ("bob", "robert"),
+        ("jaan", "johannes"),
+    ]:
+        assert nickname_groups(a) & nickname_groups(b), (a, b)
