@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 
+from sheets_sync import tabs
 from sheets_sync.demo import vocab
 from sheets_sync.demo.lists import Appearance, ListStyle, header_row, preamble, render_row, style_for
 from sheets_sync.demo.messy import BAD_PHONES, impossible_date
@@ -110,6 +111,8 @@ def _assign(
     for p in alumni:
         own = by_lang.get(p.language, [])
         k = _pick_k(rng, n_lists) if not p.same_name_as else min(n_lists, rng.choice((1, 2)))
+        if p.showcase:
+            k = max(k, min(2, n_lists))
         chosen: list[int] = []
         sibling_list = next((first_list[s] for s in p.siblings if s in first_list), None)
         if sibling_list is not None and rng.random() < 0.6:
@@ -123,7 +126,7 @@ def _assign(
             chosen.append(rng.choice(options))
         first_list[p.pid] = chosen[0]
         emails = ["any"] * k
-        if k >= 2 and p.personal_email and rng.random() < 0.5:
+        if k >= 2 and p.personal_email and (p.showcase or rng.random() < 0.5):
             emails[0], emails[1] = "school", "personal"
         for j, li in enumerate(chosen):
             role = 0 if rng.random() < 0.25 else 1 if rng.random() < 0.33 else 2
@@ -135,6 +138,7 @@ def _assign(
                     last_contact=dt.date.fromordinal(rng.randint(start, end)),
                     email=emails[j],
                     phone="landline" if p.siblings and j == 0 else "any",
+                    nickname=p.showcase and j == 1,
                 )
             )
     return placed
@@ -226,7 +230,7 @@ def _facts(
             "graduation_year": p.graduation_year,
             "qualification": p.qualification,
             "department": vocab.QUALIFICATIONS[p.qualification][0],
-            "category": p.category,
+            "category": tabs.ALUMNI_CATEGORIES[p.category],
             "emails": [p.school_email] + ([p.personal_email] if p.personal_email else []),
             "school_email": p.school_email,
             "personal_email": p.personal_email,
@@ -240,6 +244,7 @@ def _facts(
             "siblings": list(p.siblings),
             "same_name_as": list(p.same_name_as),
             "in_lists": p.in_lists,
+            "showcase": p.showcase,
             "refs": refs.get(p.pid, []),
             "ties": ties.get(p.pid, []),
         }

@@ -201,6 +201,7 @@ class Appearance:
     last_contact: dt.date
     email: str  # "school" | "personal" | "any"
     phone: str  # "landline" | "any"
+    nickname: bool = False  # the teacher writes the person's nickname
 
 
 def header_row(style: ListStyle) -> list[str]:
@@ -220,7 +221,7 @@ def preamble(style: ListStyle, teacher: str, width: int) -> list[list[str]]:
 def render_row(rng: random.Random, style: ListStyle, app: Appearance, school_year_end: int) -> list[str]:
     p, lang = app.person, style.language
     cells: dict[str, str] = {}
-    first, surnames = _names(rng, style, p)
+    first, surnames = _names(rng, style, p, app.nickname)
     surname = " ".join(surnames)
     if style.caps_surname:
         surname = surname.upper()
@@ -259,16 +260,16 @@ def _blank_or(rng: random.Random, value: str, rate: float) -> str:
     return "" if rng.random() < rate else value
 
 
-def _names(rng: random.Random, style: ListStyle, p: Person) -> tuple[str, tuple[str, ...]]:
+def _names(rng: random.Random, style: ListStyle, p: Person, nickname: bool) -> tuple[str, tuple[str, ...]]:
     first, surnames = p.first_name, p.surnames
     if p.same_name_as:  # the common-name doubles are always written exactly
         return first, surnames
     nicks = vocab.NICKNAMES[p.language].get(first)
-    if nicks and rng.random() < NICKNAME_RATE:
+    if nicks and (nickname or rng.random() < NICKNAME_RATE):
         first = rng.choice(nicks)
     if len(surnames) > 1 and rng.random() < DROP_SECOND_SURNAME_RATE:
         surnames = surnames[:1]
-    if rng.random() < TYPO_RATE:
+    if rng.random() < TYPO_RATE and not nickname:
         if rng.random() < 0.5:
             first = typo(rng, first)
         else:

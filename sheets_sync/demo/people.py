@@ -57,6 +57,7 @@ class Person:
     siblings: tuple[str, ...] = ()
     same_name_as: tuple[str, ...] = ()
     in_lists: bool = True
+    showcase: bool = False  # shown with a nickname, and with school and personal email, in two lists
 
     @property
     def surname(self) -> str:
@@ -118,6 +119,17 @@ class NameSource:
     def first_name(self, language: str, sex: str) -> str:
         fake = self.fakers[language]
         return fake.first_name_female() if sex == "F" else fake.first_name_male()
+
+    def formal_name(self, rng: random.Random, language: str) -> tuple[str, str]:
+        """A Faker first name that has a common nickname (``vocab.NICKNAMES``), with its sex."""
+        male: set[str] = set()
+        female: set[str] = set()
+        for provider in self.fakers[language].get_providers():
+            if hasattr(provider, "first_names_male"):
+                male, female = set(provider.first_names_male), set(provider.first_names_female)
+                break
+        options = [(n, "F" if n in female else "M") for n in vocab.NICKNAMES[language] if n in male | female]
+        return rng.choice(options) if options else (self.first_name(language, "M"), "M")
 
     def surname(self, language: str) -> str:
         fake = self.fakers[language]

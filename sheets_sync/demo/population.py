@@ -49,6 +49,11 @@ def build_population(
     twin_slots = rng.sample(range(alumni), min(alumni, 2 * len(twin_langs))) if alumni >= 20 else []
     twin_of: dict[int, str] = {slot: twin_langs[k // 2] for k, slot in enumerate(twin_slots)}
     twin_first_index: dict[str, int] = {}
+    # at least two families of siblings, and per list language one person with a nickname-able name
+    free = [j for j in range(alumni - 1) if j not in twin_of and j + 1 not in twin_of]
+    forced = rng.sample(free, min(len(free), 2 + len(twin_langs))) if alumni >= 20 else []
+    family_at = set(forced[:2])
+    showcase_of = {slot: twin_langs[k] for k, slot in enumerate(forced[2:]) if slot - 1 not in family_at}
 
     people: list[Person] = []
     i = 0
@@ -71,13 +76,40 @@ def build_population(
             people.append(person)
             i += 1
             continue
+        if i in showcase_of:
+            lang = showcase_of[i]
+            first, sex = names.formal_name(rng, lang)
+            person = _new_person(
+                rng,
+                names,
+                emails,
+                phones,
+                i,
+                lang,
+                sex,
+                first,
+                names.surnames(lang),
+                quals,
+                school_year_end,
+                student_id=f"{student_numbers[i]:0{width}d}",
+            )
+            if person.personal_email is None:
+                personal = emails.personal(rng, first, person.surnames, person.birth_date.year)
+                person = replace(person, personal_email=personal)
+            people.append(replace(person, showcase=True))
+            i += 1
+            continue
         lang = rng.choice(list_languages) if rng.random() > FOREIGN_RATE else rng.choice(vocab.LANGUAGES)
         size = 1
-        if rng.random() < FAMILY_RATE:
+        if i in family_at:
+            size = 2
+        elif rng.random() < FAMILY_RATE:
             size = 2 if rng.random() < 0.8 else 3
         # a family never straddles alumni/guests nor a common-name slot
         size = max(1, min(size, (alumni if in_lists else total) - i))
-        while size > 1 and any(j in twin_of for j in range(i, i + size)):
+        while size > 1 and any(
+            j in twin_of or j in showcase_of or j in family_at for j in range(i + 1, i + size)
+        ):
             size -= 1
         ids = [f"{student_numbers[i + k]:0{width}d}" for k in range(size)]
         people.extend(_family(rng, names, emails, phones, i, ids, in_lists, lang, quals, school_year_end))
