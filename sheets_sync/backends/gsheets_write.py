@@ -1,0 +1,469 @@
+"""Build the ``spreadsheets.batchUpdate`` requests of a commit or an ``init`` (pure: no I/O).
+
+A commit is planned against a *fresh* view of the spreadsheet (:class:`TabState`, read just
+before the write), so the plan is right whether or not an earlier, interrupted attempt was
+applied. Rules for a tab with ``staff_columns`` (``Alumni!Owner override``, ``Review!Decision``):
+
+* rows are matched by their ``key_columns`` values in the fresh view; rows whose key is gone are
+  deleted (``deleteDimension``, bottom-up); kept rows stay in their current order and new rows
+  go below, so no row moves;
+* the staff cells of kept rows are never written (a person may have typed there since our
+  read); every other cell is rewritten, and leftovers below/right of the data are cleared.
+
+Values are written as ``userEnteredValue`` (never parsed: ``=1+1`` and ``+34 612 345 678`` stay
+text); dates as ISO text, as the local workbook reads them back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConcurrentEditError
+from .base import CellValue, ChartSpec, ProvisionPlan, TabWrite
+
+PROTECT_TAG = "sheets_sync: generated tab (rewritten by every sync)"
+CELL_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
+MIN_ROWS, MIN_COLS = 1000, 26  # a new tab gets Google's default grid
+DROPDOWN_ROWS = 1000
+MAX_CELL_CHARS = 50_000  # Google refuses longer cells
+PX_PER_CHAR = 7
+
+
+@dataclass(frozen=True)
+class TabState:
+    """What a commit needs to know about an existing tab, read just before writing."""
+
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    our_protections: tuple[int, ...] = ()
+    chart_ids: tuple[int, ...] = ()
+    columns: Mapping[int, Sequence[str]] = field(default_factory=dict)  # col -> cells (row 0 = header)
+    notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    cells: int = 0
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def col_letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def a1_cell(anchor: str) -> tuple[int, int]:
+    match = re.fullmatch(r"([A-Za-z]+)(\d+)", anchor.strip())
+    if not match:
+        raise ValueError(f"not an A1 cell: {anchor!r}")
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+def value_text(value: dt.date | dt.datetime) -> str:
+    """A date as the local workbook reads it back: ISO, minutes only when not midnight."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    return value.isoformat()
+
+
+def extended_value(value: CellValue) -> dict[str, Any] | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return {"stringValue": str(value)}
+        return {"numberValue": value}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return {"stringValue": value_text(value)}
+    return {"stringValue": str(value)[:MAX_CELL_CHARS]}
+
+
+def cell(value: CellValue, *, bold: bool = False, note: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ev = extended_value(value)
+    if ev is not None:
+        out["userEnteredValue"] = ev
+    if bold:
+        out["userEnteredFormat"] = {"textFormat": {"bold": True}}
+    if note:
+        out["note"] = note
+    return out
+
+
+def grid_range(sheet_id: int, r0: int, r1: int | None, c0: int, c1: int | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"sheetId": sheet_id, "startRowIndex": r0, "startColumnIndex": c0}
+    if r1 is not None:
+        out["endRowIndex"] = r1
+    if c1 is not None:
+        out["endColumnIndex"] = c1
+    return out
+
+
+def update_cells(
+    sheet_id: int, r0: int, r1: int, c0: int, c1: int, rows: list[list[dict[str, Any]]], fields: str
+) -> dict[str, Any]:
+    while rows and not any(rows[-1]):
+        rows = rows[:-1]
+    return {
+        "updateCells": {
+            "range": grid_range(sheet_id, r0, r1, c0, c1),
+            "rows": [{"values": r} if any(r) else {} for r in rows],
+            "fields": fields,
+        }
+    }
+
+
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted indexes as (start, end) runs."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(indexes):
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+def _append(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
+    return {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": length}}
+
+
+def _width(sheet_id: int, col: int, chars: int) -> dict[str, Any]:
+    return {
+        "updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
+            "properties": {"pixelSize": int(chars * PX_PER_CHAR + 10)},
+            "fields": "pixelSize",
+        }
+    }
+
+
+def _dropdown(sheet_id: int, col: int, r0: int, r1: int, choices: Sequence[str]) -> dict[str, Any]:
+    return {
+        "setDataValidation": {
+            "range": grid_range(sheet_id, r0, r1, col, col + 1),
+            "rule": {
+                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in choices]},
+                "inputMessage": "Choose one of: " + ", ".join(choices),
+                "strict": False,  # a person may keep another value: the sync reports it
+                "showCustomUi": True,
+            },
+        }
+    }
+
+
+def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
+    def source(col: int) -> dict[str, Any]:
+        rng = grid_range(sheet_id, spec.header_row, spec.last_row + 1, col, col + 1)
+        return {"sourceRange": {"sources": [rng]}}
+
+    kind = {"bar": "BAR", "column": "COLUMN", "line": "LINE"}[spec.kind]
+    row, col = a1_cell(spec.anchor)
+    return {
+        "addChart": {
+            "chart": {
+                "spec": {
+                    "title": spec.title,
+                    "basicChart": {
+                        "chartType": kind,
+                        "legendPosition": "BOTTOM_LEGEND",
+                        "headerCount": 1,
+                        "domains": [{"domain": source(spec.category_col)}],
+                        "series": [
+                            {
+                                "series": source(c),
+                                "targetAxis": "BOTTOM_AXIS" if kind == "BAR" else "LEFT_AXIS",
+                            }
+                            for c in spec.series_cols
+                        ],
+                    },
+                },
+                "position": {
+                    "overlayPosition": {
+                        "anchorCell": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+                        "widthPixels": 600,
+                        "heightPixels": 320,
+                    }
+                },
+            }
+        }
+    }
+
+
+# --------------------------------------------------------------------------- commit
+
+
+def _key(row: Sequence[Any], positions: Sequence[int]) -> tuple[str, ...]:
+    return tuple("" if p >= len(row) or row[p] is None else extended_text(row[p]) for p in positions)
+
+
+def extended_text(value: CellValue) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value_text(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def arrange(
+    tw: TabWrite, state: TabState, keys: Sequence[int], staff: Sequence[int]
+) -> tuple[list[Sequence[CellValue]], int, list[int]] | None:
+    """(final rows, how many of them already exist, data-row indexes to delete) — or None when the
+    fresh tab cannot be matched (its header moved the key/staff columns): rewrite it whole."""
+    for c in (*keys, *staff):
+        column = state.columns.get(c) or [""]
+        if column[0] != tw.header[c]:
+            return None
+    height = max((len(state.columns.get(c) or ()) for c in keys), default=0)
+    fresh = [
+        tuple((state.columns.get(c) or ())[r] if r < len(state.columns.get(c) or ()) else "" for c in keys)
+        for r in range(1, height)
+    ]
+    wanted: dict[tuple[str, ...], Sequence[CellValue]] = {}
+    for row in tw.rows:
+        wanted.setdefault(_key(row, keys), row)
+    kept: list[Sequence[CellValue]] = []
+    kept_ids: set[int] = set()
+    deletes: list[int] = []
+    for i, k in enumerate(fresh):
+        row = wanted.get(k)
+        if row is not None and any(k) and id(row) not in kept_ids:
+            kept.append(row)
+            kept_ids.add(id(row))
+        else:
+            deletes.append(i)
+    new = [r for r in tw.rows if id(r) not in kept_ids]
+    return kept + new, len(kept), deletes
+
+
+def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
+    """Every request that replaces tab ``tw.title`` (created when ``state`` is None)."""
+    plan = Plan()
+    reqs = plan.requests
+    top = 1 if tw.header_row else 0
+    header = list(tw.header) if tw.header_row else []
+    staff = [header.index(h) for h in tw.staff_columns if h in header]
+    keys = [header.index(h) for h in tw.key_columns if h in header]
+    anchors = [a1_cell(c.anchor) for c in tw.charts]
+    width = max([len(header), *(len(r) for r in tw.rows), *(c + 1 for _, c in anchors), 1])
+    final: list[Sequence[CellValue]] = list(tw.rows)
+    kept = 0
+    merge = False
+    if state is None:
+        sheet_id = new_sheet_id
+        rows_now, cols_now = max(top + len(tw.rows), MIN_ROWS), max(width, MIN_COLS)
+        props = {
+            "sheetId": sheet_id,
+            "title": tw.title,
+            "gridProperties": {"rowCount": rows_now, "columnCount": cols_now},
+        }
+        reqs.append({"addSheet": {"properties": props}})
+    else:
+        sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
+        arranged = arrange(tw, state, keys, staff) if staff and keys else None
+        if arranged is not None:
+            merge = True
+            final, kept, deletes = arranged
+            for start, end in reversed(_runs(deletes)):
+                rng = {
+                    "sheetId": sheet_id,
+                    "dimension": "ROWS",
+                    "startIndex": start + top,
+                    "endIndex": end + top,
+                }
+                reqs.append({"deleteDimension": {"range": rng}})
+            rows_now -= len(deletes)
+        reqs += [{"deleteProtectedRange": {"protectedRangeId": p}} for p in state.our_protections]
+        reqs += [{"deleteEmbeddedObject": {"objectId": c}} for c in state.chart_ids]
+    if top + len(final) > rows_now:
+        reqs.append(_append(sheet_id, "ROWS", top + len(final) - rows_now))
+        rows_now = top + len(final)
+    if width > cols_now:
+        reqs.append(_append(sheet_id, "COLUMNS", width - cols_now))
+        cols_now = width
+
+    bold_ids = {id(tw.rows[i]) for i in tw.bold_rows if 0 <= i < len(tw.rows)}
+    grid: list[list[dict[str, Any]]] = []
+    if tw.header_row:
+        grid.append([cell(h, bold=True, note=tw.notes.get(h)) for h in header])
+    for row in final:
+        bold = id(row) in bold_ids
+        grid.append([cell(v, bold=bold) for v in row])
+    plan.cells = sum(1 for r in grid for c in r if "userEnteredValue" in c)
+
+    def cols(line: list[dict[str, Any]], c0: int, c1: int) -> list[dict[str, Any]]:
+        part = line[c0:c1]
+        while part and not part[-1]:
+            part.pop()
+        return part
+
+    skip = set(staff) if merge else set()
+    for c0, c1 in _runs([c for c in range(cols_now) if c not in skip]):
+        reqs.append(update_cells(sheet_id, 0, rows_now, c0, c1, [cols(r, c0, c1) for r in grid], CELL_FIELDS))
+    for s in sorted(skip):  # staff columns: the header, and the cells of new rows only
+        reqs.append(update_cells(sheet_id, 0, 1, s, s + 1, [cols(grid[0], s, s + 1)], CELL_FIELDS))
+        below = [cols(r, s, s + 1) for r in grid[top + kept :]]
+        if top + kept < rows_now:
+            reqs.append(update_cells(sheet_id, top + kept, rows_now, s, s + 1, below, CELL_FIELDS))
+
+    frozen = 1 if tw.freeze_header and tw.header_row else 0
+    reqs.append(
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": sheet_id,
+                    "hidden": tw.hidden,
+                    "gridProperties": {"frozenRowCount": frozen},
+                },
+                "fields": "hidden,gridProperties.frozenRowCount",
+            }
+        }
+    )
+    for h, chars in tw.column_widths.items():
+        if h in header:
+            reqs.append(_width(sheet_id, header.index(h), chars))
+    for h, choices in tw.dropdowns.items():
+        if h in header and choices and rows_now > top:
+            reqs.append(_dropdown(sheet_id, header.index(h), top, rows_now, choices))
+    if tw.protected:
+        unprotected = [grid_range(sheet_id, top, None, s, s + 1) for s in staff]
+        protected: dict[str, Any] = {
+            "range": {"sheetId": sheet_id},
+            "description": PROTECT_TAG,
+            "warningOnly": True,
+        }
+        if unprotected:
+            protected["unprotectedRanges"] = unprotected
+        reqs.append({"addProtectedRange": {"protectedRange": protected}})
+    reqs += [chart_request(spec, sheet_id) for spec in tw.charts]
+    return plan
+
+
+# --------------------------------------------------------------------------- init
+
+
+def plan_provision(
+    plan: ProvisionPlan, state: TabState | None, values: Sequence[Sequence[str]], new_sheet_id: int
+) -> Plan:
+    """Requests for one ``init`` plan; ``values`` are the tab's cells read just now.
+
+    An edit whose cell already holds the planned value is skipped (an earlier attempt was
+    applied); one whose cell holds anything else raises ConcurrentEditError (nothing is sent).
+    """
+    out = Plan()
+    reqs = out.requests
+
+    def current(r: int, c: int) -> str:
+        return values[r][c] if r < len(values) and c < len(values[r]) else ""
+
+    edits = []
+    for e in plan.edits:
+        now = current(e.row, e.col)
+        if not now.strip():
+            edits.append(e)
+        elif now != extended_text(e.value):
+            raise ConcurrentEditError(
+                f"{plan.title}!{col_letter(e.col)}{e.row + 1} was filled since init read the spreadsheet; "
+                "nothing was written. Fix: run init again."
+            )
+    need_rows = max([plan.header_row + 1, *(e.row + 1 for e in edits)])
+    need_cols = max([1, *(e.col + 1 for e in edits), *(cf.col + 1 for cf in plan.columns)])
+    if state is None:
+        if not plan.create:
+            raise ConcurrentEditError(
+                f"Tab {plan.title!r} disappeared since init read the spreadsheet; nothing was written. "
+                "Fix: run init again."
+            )
+        sheet_id, rows_now, cols_now = new_sheet_id, max(need_rows, MIN_ROWS), max(need_cols, MIN_COLS)
+        props = {
+            "sheetId": sheet_id,
+            "title": plan.title,
+            "gridProperties": {"rowCount": rows_now, "columnCount": cols_now},
+        }
+        reqs.append({"addSheet": {"properties": props}})
+    else:
+        sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
+        if need_rows > rows_now:
+            reqs.append(_append(sheet_id, "ROWS", need_rows - rows_now))
+            rows_now = need_rows
+        if need_cols > cols_now:
+            reqs.append(_append(sheet_id, "COLUMNS", need_cols - cols_now))
+            cols_now = need_cols
+    for e in edits:
+        rng = grid_range(sheet_id, e.row, e.row + 1, e.col, e.col + 1)
+        reqs.append(
+            {
+                "updateCells": {
+                    "range": rng,
+                    "rows": [{"values": [cell(e.value)]}],
+                    "fields": "userEnteredValue",
+                }
+            }
+        )
+    out.cells = len(edits)
+
+    header = plan.header_row
+    filled = [c for c in range(cols_now) if current(header, c).strip()] + [
+        e.col for e in edits if e.row == header
+    ]
+    if filled:
+        reqs.append(
+            {
+                "repeatCell": {
+                    "range": grid_range(sheet_id, header, header + 1, 0, max(filled) + 1),
+                    "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                    "fields": "userEnteredFormat.textFormat.bold",
+                }
+            }
+        )
+    notes = state.notes if state is not None else {}
+    for cf in plan.columns:
+        if cf.width:
+            reqs.append(_width(sheet_id, cf.col, cf.width))
+        if cf.note and notes.get((header, cf.col), "") in ("", cf.note):  # a person's own note is kept
+            rng = grid_range(sheet_id, header, header + 1, cf.col, cf.col + 1)
+            reqs.append(
+                {"updateCells": {"range": rng, "rows": [{"values": [{"note": cf.note}]}], "fields": "note"}}
+            )
+        if cf.choices and rows_now > header + 1:
+            reqs.append(
+                _dropdown(sheet_id, cf.col, header + 1, min(rows_now, header + 1 + DROPDOWN_ROWS), cf.choices)
+            )
+    if plan.freeze_rows:
+        reqs.append(
+            {
+                "updateSheetProperties": {
+                    "properties": {
+                        "sheetId": sheet_id,
+                        "gridProperties": {"frozenRowCount": plan.freeze_rows},
+                    },
+                    "fields": "gridProperties.frozenRowCount",
+                }
+            }
+        )
+    return out
