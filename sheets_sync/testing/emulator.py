@@ -279,6 +279,31 @@ class SheetsEmulator:
     def sheet_titles(self, key: str) -> list[str]:
         return [s.title for s in self.spreadsheets[key].sheets]
 
+    def add_sheet(self, key: str, title: str, *, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS) -> int:
+        """Add a tab like a person would (``addSheet``, applied atomically); not counted. Returns its id."""
+        grid = {"rowCount": rows, "columnCount": cols}
+        body = {"requests": [{"addSheet": {"properties": {"title": title, "gridProperties": grid}}}]}
+        with self._lock:
+            try:
+                out = self.apply_batch(self.spreadsheets[key], body)
+            except ApiError as err:
+                raise ValueError(err.message) from None
+            return int(out["replies"][0]["addSheet"]["properties"]["sheetId"])
+
+    def formulas(self, key: str, title: str) -> list[str]:
+        """A1 references of the cells of tab ``title`` that hold a formula (``[]`` if no such tab)."""
+        from .a1 import cell_a1
+
+        with self._lock:
+            sheet = self.spreadsheets[key].sheet_by_title(title)
+            if sheet is None:
+                return []
+            return [
+                cell_a1(r, c)
+                for (r, c), cell in sorted(sheet.cells.items())
+                if "formulaValue" in (cell.get("userEnteredValue") or {})
+            ]
+
     def revoke_access(self, key: str) -> None:
         """Calls on this spreadsheet now get 403 PERMISSION_DENIED (not shared with us)."""
         self.spreadsheets[key].accessible = False
