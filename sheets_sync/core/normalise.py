@@ -314,6 +314,7 @@ EXCEL_NUMBER = re.compile(r"^\+?\d+\.0+$")
 _EXCEL_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 
 
+_BARE_DIGITS = re.compile(r"^[\d\s.\-]+$")
 _LABEL_IN_BRACKETS = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
 _AFTER_LAST_DIGIT = re.compile(r"(?<=\d)[^\d]*$")
 
@@ -342,7 +343,11 @@ def _parse_phone(piece: str, region: str) -> str | None:
         except (ValueError, OverflowError):
             return None
     for candidate in candidates:
-        for attempt in (candidate, "+" + candidate.lstrip("+ ")):
+        attempts = [candidate]
+        digits = "".join(_DIGITS.findall(candidate))
+        if _BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
+            attempts.append("+" + digits)  # "34612345678": an international number without its +
+        for attempt in attempts:
             try:
                 number = phonenumbers.parse(attempt, region)
             except phonenumbers.NumberParseException:
