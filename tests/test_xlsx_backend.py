@@ -512,3 +512,19 @@ def test_folder_expands_to_one_source_per_workbook(tmp_path: Path) -> None:
     assert [s.teacher for s in sources_in_folder(tmp_path, teacher="Ana")] == ["Ana", "Ana"]
     with pytest.raises(SourceError, match="folder not found"):
         sources_in_folder(tmp_path / "nope")
+
+
+def test_commit_refuses_when_the_workbook_was_deleted_since_read(tmp_path: Path) -> None:
+    path = make_file(tmp_path / "wb.xlsx", {"S": [["x"]]})
+    wb = XlsxWorkbook(path)
+    snapshot = wb.read()
+    path.unlink()
+    with pytest.raises(ConcurrentEditError, match="moved or deleted"):
+        wb.commit(snapshot, writes([["a"]]))
+    assert not path.exists()
+
+
+def test_lock_in_a_missing_folder_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="folder not found"):
+        with XlsxWorkbook(tmp_path / "nope" / "wb.xlsx").lock("nightly", stale_after=dt.timedelta(hours=1)):
+            pass

@@ -73,6 +73,11 @@ class XlsxWorkbook(Workbook):
     def _check_unchanged(self, expected: str | None) -> None:
         refuse_if_open_elsewhere(self.path)
         current = file_version(self.path)
+        if current is None and expected is not None:
+            raise ConcurrentEditError(
+                f"{self.path} was moved or deleted since it was read; nothing was written. "
+                "Fix: put it back (or restore one from .sheets_sync_backups/) and run again."
+            )
         if current != expected:
             raise ConcurrentEditError(
                 f"{self.path.name} changed on disk since it was read (someone saved it, or another "
@@ -138,6 +143,10 @@ class XlsxWorkbook(Workbook):
 
     @contextmanager
     def lock(self, holder: str, *, stale_after: dt.timedelta) -> Iterator[None]:
+        if not self.path.parent.is_dir():
+            raise SourceError(
+                f"{self.path.parent}: folder not found. Fix: create it or correct the workbook path."
+            )
         with hold_lock(self.path, holder, stale_after=stale_after):
             yield
 
