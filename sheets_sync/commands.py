@@ -114,7 +114,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
                 f"\n{s.tab} ({s.teacher}): header on row {s.header_row}{lang}, {s.rows} rows, {s.issues} issue(s)"
             )
             for header, field in s.mapping:
-                print(f"  {header!r:40} -> {field}")
+                print(f"  {header!r:40} -> {field or '(not recognised: set it in [lists.columns])'}")
     for issue in issues:
         if issue.row is None:
             print(f"\nproblem: {issue.tab}: {issue.problem} — {issue.fix}")

@@ -96,18 +96,19 @@ def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfi
     return found
 
 
-def _options(lc: ListConfig, config: Config, teacher: str) -> ListOptions:
+def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None) -> ListOptions:
     return ListOptions(
         teacher=teacher,
         header_row=lc.header_row,
         columns=dict(lc.columns),
         region=lc.region or config.default_region,
         language=lc.language,
+        today=today,
     )
 
 
 def read_lists(
-    snapshot: Snapshot, config: Config, external: Sequence[ExternalList]
+    snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
 ) -> tuple[list[SourceRecord], list[DataIssue], list[ListSummary]]:
     """Normalise every list. An unreadable list is one Data issue; the others go on."""
     records: list[SourceRecord] = []
@@ -148,7 +149,7 @@ def read_lists(
         teacher = lc.teacher or (
             grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title
         )
-        result = read_list(grid, _options(lc, config, teacher))
+        result = read_list(grid, _options(lc, config, teacher, today))
         records.extend(result.records)
         issues.extend(result.issues)
         summaries.append(result.summary)
@@ -287,7 +288,7 @@ def compute(
     state = State.from_grid(snapshot.get(tabs.STATE))
 
     with steps.step("read") as d:
-        records, issues, summaries = read_lists(snapshot, config, external)
+        records, issues, summaries = read_lists(snapshot, config, external, today)
         records, forgotten = suppressed(records, state)
         tables, table_issues = read_template_tables(snapshot)
         issues.extend(table_issues)
