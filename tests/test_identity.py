@@ -180,3 +180,13 @@ def test_a_merged_alias_chain_resolves_in_one_step():
     run([ANA, BOB, CAT], [[0, 1, 2]], state)  # A-2 -> A-1
     assert state.get("alias", "A-00003") == "A-00001"
     assert state.get("alias", "A-00002") == "A-00001"
+
+
+def test_a_changed_row_replaces_its_old_fingerprint_in_the_state():
+    state = State()
+    first, _ = run([ANA], [[0]], state)
+    old = set(state.keys("member"))
+    changed = dataclasses.replace(ANA, emails=("maria@new.es",))
+    ids, _ = run([changed], [[0]], state)
+    assert ids == first
+    assert set(state.keys("member")) == set(fingerprints([changed])) and not old & set(state.keys("member"))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 from collections import Counter, defaultdict
@@ -175,6 +176,15 @@ def normalise_id(text: str) -> str | None:
     return format_id(n) if n is not None else None
 
 
+def _follow(aliases: Mapping[str, str], alumni_id: str) -> str:
+    seen = {alumni_id}
+    current = alumni_id
+    while current in aliases and aliases[current] not in seen:
+        current = aliases[current]
+        seen.add(current)
+    return current
+
+
 def follow_alias(state: State, alumni_id: str) -> str:
     """The surviving id of ``alumni_id`` (itself when it was never merged)."""
     seen = {alumni_id}
@@ -193,6 +203,37 @@ def _member_id(value: object) -> str | None:
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         return value["id"]
     return None
+
+
+def _members(state: State) -> dict[str, tuple[str, str]]:
+    """``member`` rows as fingerprint -> (Alumni ID, missing since or ""), parsed cheaply."""
+    out: dict[str, tuple[str, str]] = {}
+    for fp, text in state.entries.get("member", {}).items():
+        if len(text) > 2 and text[0] == '"' and text[-1] == '"' and "\\" not in text:
+            out[fp] = (text[1:-1], "")
+            continue
+        value = state.get("member", fp)
+        mid = _member_id(value)
+        if mid:
+            out[fp] = (mid, _missing_since(value))
+    return out
+
+
+def _replace_texts(state: State, kind: str, texts: Mapping[str, str], when: str) -> None:
+    """Like ``State.replace_kind`` for values already encoded (100,000 members stay cheap)."""
+    bucket = state.entries.setdefault(kind, {})
+    for key in set(bucket) - set(texts):
+        state.delete(kind, key)
+    for key, text in texts.items():
+        if bucket.get(key) != text:
+            bucket[key] = text
+            state.updated[(kind, key)] = when
+
+
+def _encode(value: object) -> str:
+    if isinstance(value, str) and value.isascii() and value.replace("-", "").isalnum():
+        return f'"{value}"'
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _missing_since(value: object) -> str:
@@ -230,11 +271,12 @@ def assign_ids(
     (lowest number) and the others become aliases; everything else gets a new id from the counter.
     """
     when = today.isoformat()
+    members = _members(state)
     old_id_of: dict[int, str] = {}
-    for fp, value in state.items("member"):
-        mid = _member_id(value)
-        if mid and fp in resolved:
-            old_id_of[resolved[fp]] = follow_alias(state, mid)
+    aliases = {k: v for k, v in state.items("alias") if isinstance(v, str)}
+    for fp, (mid, _since) in members.items():
+        if fp in resolved:
+            old_id_of[resolved[fp]] = _follow(aliases, mid)
 
     cluster_of = {i: c for c, members in enumerate(clusters) for i in members}
     holders: defaultdict[str, Counter[int]] = defaultdict(Counter)
@@ -273,7 +315,7 @@ def assign_ids(
     final = [x or "" for x in ids]
     fresh = set(new_ids)
     split = sorted({(oid, final[c]) for oid, counts in holders.items() for c in counts if final[c] in fresh})
-    _store_ids(state, clusters, fps, final, merged, today)
+    _store_ids(state, clusters, fps, final, merged, members, set(resolved), today)
     if merged or split or new_ids:
         log.info("alumni ids: %d new, %d merged, %d split", len(new_ids), len(merged), len(split))
     return IdAssignment(final, new_ids, sorted(merged), split)
@@ -288,7 +330,6 @@ def _counter_floor(state: State) -> int:
     for kind in ("alias", "alumni"):
         numbers.extend(id_number(k) or 0 for k in state_keys(state, kind))
     numbers.extend(id_number(str(v)) or 0 for _, v in state.items("alias"))
-    numbers.extend(id_number(_member_id(v) or "") or 0 for _, v in state.items("member"))
     return max(numbers)
 
 
@@ -298,28 +339,31 @@ def _store_ids(
     fps: Sequence[str],
     ids: Sequence[str],
     merged: Sequence[tuple[str, str]],
+    old_members: Mapping[str, tuple[str, str]],
+    matched: set[str],
     today: dt.date,
 ) -> None:
     when = today.isoformat()
     for surviving, absorbed in merged:
         state.set("alias", absorbed, surviving, when=when)
-    for key, target in list(state.items("alias")):  # flatten chains so one lookup resolves
-        final = follow_alias(state, str(target))
+    aliases = {k: v for k, v in state.items("alias") if isinstance(v, str)}
+    for key, target in aliases.items():  # flatten chains so one lookup resolves
+        final = _follow(aliases, target)
         if final != target:
             state.set("alias", key, final, when=when)
     current = set(ids)
-    members: dict[str, object] = {}
-    for fp, value in state.items("member"):  # records not seen this run are kept a while
-        mid = _member_id(value)
-        if mid is None:
+    texts: dict[str, str] = {}
+    for fp, (mid, since) in old_members.items():  # records not seen this run are kept a while
+        if fp in matched:
             continue
-        since = _missing_since(value) or when
+        since = since or when
         if not expired(since, today):
-            members[fp] = {"id": follow_alias(state, mid), "missing_since": since}
+            texts[fp] = _encode({"id": _follow(aliases, mid), "missing_since": since})
     for c, members_of in enumerate(clusters):
+        text = _encode(ids[c])
         for i in members_of:
-            members[fps[i]] = ids[c]
-    state.replace_kind("member", members, when=when)
+            texts[fps[i]] = text
+    _replace_texts(state, "member", texts, when)
     alumni: dict[str, object] = {}
     for aid, value in state.items("alumni"):
         info = dict(value) if isinstance(value, dict) else {}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -230,25 +229,39 @@ def best_name(recs: Sequence[SourceRecord]) -> str:
     """The most complete name (most words that are not initials), then the most frequent, then the
     form with accents and mixed case, then alphabetical."""
     names = [n for n in (_name(r) for r in recs) if n]
-    if not names:
-        return ""
-    forms = Counter(name_key(n) for n in names)
+    if len(set(names)) <= 1:
+        return names[0] if names else ""
+    forms = _count(name_key(n) for n in names)
 
     def words(key: str) -> int:
         return sum(1 for w in key.split() if len(w) > 1)
 
     key = min(forms, key=lambda k: (-words(k), -forms[k], k))
-    shown = Counter(n for n in names if name_key(n) == key)
+    shown = _count(n for n in names if name_key(n) == key)
     return min(shown, key=lambda n: (-_accents(n), n.isupper() or n.islower(), -shown[n], n))
 
 
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
 def most_common(values: Iterable[str]) -> str:
-    counts = Counter(v for v in values if v)
-    return min(counts, key=lambda v: (-counts[v], v)) if counts else ""
+    """The most frequent non-empty value; a tie goes to the alphabetically first."""
+    counts = _count(values)
+    if len(counts) <= 1:
+        return next(iter(counts), "")
+    return min(counts, key=lambda v: (-counts[v], v))
 
 
 def ranked_union(groups: Iterable[Sequence[str]]) -> tuple[str, ...]:
-    counts = Counter(v for g in groups for v in dict.fromkeys(g) if v)
+    """Every value of every group, most frequent first, then alphabetical."""
+    counts = _count(v for g in groups for v in dict.fromkeys(g))
+    if len(counts) <= 1:
+        return tuple(counts)
     return tuple(sorted(counts, key=lambda v: (-counts[v], v)))
 
 
@@ -264,7 +277,10 @@ def consent_of(recs: Sequence[SourceRecord]) -> tuple[str, str]:
 def make_alumnus(
     alumni_id: str, recs: Sequence[SourceRecord], staff: StaffDirectory, override: str, confidence: float
 ) -> Alumnus:
-    years = Counter(r.graduation_year for r in recs if r.graduation_year)
+    years: dict[int, int] = {}
+    for r in recs:
+        if r.graduation_year:
+            years[r.graduation_year] = years.get(r.graduation_year, 0) + 1
     consent, consent_source = consent_of(recs)
     ownership = choose_owner(recs, staff, override)
     return Alumnus(
