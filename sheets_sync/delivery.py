@@ -15,20 +15,14 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from .core.digest import Mail
 from .errors import DeliveryError
-from .mail import SmtpMailer, build_message
+from .mail import SmtpMailer, build_message, mail_filename
 
 log = logging.getLogger(__name__)
-
-
-def mail_filename(key: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", key).strip("_")[:120]
-    return f"{slug}.eml"
 
 
 class MailQueue:
