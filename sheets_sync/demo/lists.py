@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sheets_sync.demo import vocab
@@ -219,41 +220,77 @@ def preamble(style: ListStyle, teacher: str, width: int) -> list[list[str]]:
 
 
 def render_row(rng: random.Random, style: ListStyle, app: Appearance, school_year_end: int) -> list[str]:
-    p, lang = app.person, style.language
-    cells: dict[str, str] = {}
-    first, surnames = _names(rng, style, p, app.nickname)
-    surname = " ".join(surnames)
-    if style.caps_surname:
-        surname = surname.upper()
-    cells["first_name"], cells["surname"] = first, surname
-    cells["full_name"] = _full_name(style.names, first, surnames)
-    cells["email"] = _email(rng, style, app)
-    cells["phone"] = _phone(rng, style, app)
-    cells["student_id"] = _blank_or(
-        rng, p.student_id.lstrip("0") if rng.random() < 0.03 else p.student_id, 0.15
-    )
+    """One data row: only the list's columns are drawn (100,000 rows must stay cheap)."""
+    names: tuple[str, tuple[str, ...]] | None = None
+    out: list[str] = []
+    for column in style.columns:
+        if column in _NAME_FIELDS:
+            if names is None:
+                names = _names(rng, style, app.person, app.nickname)
+            first, surnames = names
+            if column == "first_name":
+                out.append(first)
+            elif column == "surname":
+                surname = " ".join(surnames)
+                out.append(surname.upper() if style.caps_surname else surname)
+            else:
+                out.append(_full_name(style.names, first, surnames))
+        else:
+            out.append(_CELL[column](rng, style, app))
+    return out
+
+
+_NAME_FIELDS = frozenset({"first_name", "surname", "full_name"})
+
+
+def _student_id(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    sid = app.person.student_id
+    return _blank_or(rng, sid.lstrip("0") if rng.random() < 0.03 else sid, 0.15)
+
+
+def _birth_date(rng: random.Random, style: ListStyle, app: Appearance) -> str:
     if rng.random() < BAD_CELL_RATE:
-        cells["birth_date"] = impossible_date(rng, lang)
-    else:
-        cells["birth_date"] = _blank_or(rng, format_date(p.birth_date, lang, style.dates), 0.2)
-    year = p.graduation_year + (rng.choice((-1, 1)) if rng.random() < 0.03 else 0)
-    cells["graduation_year"] = _blank_or(
-        rng, format_year(rng, year, lang, style.years, style.dates == "iso"), 0.05
-    )
-    names = vocab.QUALIFICATIONS[p.qualification][1][lang]
+        return impossible_date(rng, style.language)
+    return _blank_or(rng, format_date(app.person.birth_date, style.language, style.dates), 0.2)
+
+
+def _graduation_year(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    year = app.person.graduation_year + (rng.choice((-1, 1)) if rng.random() < 0.03 else 0)
+    return _blank_or(rng, format_year(rng, year, style.language, style.years, style.dates == "iso"), 0.05)
+
+
+def _qualification(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    names = vocab.QUALIFICATIONS[app.person.qualification][1][style.language]
     qual = names[0] if rng.random() < 0.7 or len(names) == 1 else rng.choice(names[1:])
-    cells["qualification"] = _blank_or(rng, maybe_strip(rng, qual, style.accent_drop), 0.05)
-    cells["department"] = vocab.QUALIFICATIONS[p.qualification][0]
-    cells["category"] = _blank_or(rng, vocab.CATEGORIES[lang][p.category], 0.2)
-    cells["role"] = _blank_or(rng, vocab.ROLES[lang][app.role], 0.1)
-    cells["strength"] = _blank_or(rng, str(app.strength), 0.1)
-    cells["last_contact"] = _blank_or(rng, format_date(app.last_contact, lang, style.dates), 0.25)
-    cells["consent"] = _consent(rng, lang, p.consent)
-    cells["notes"] = rng.choice(NOTES[lang]) if rng.random() < 0.1 else ""
-    cells["address"] = _blank_or(rng, p.address, 0.1)
-    cells["postcode"] = _blank_or(rng, p.postcode, 0.1)
-    cells["city"] = _blank_or(rng, p.city, 0.1)
-    return [cells[c] for c in style.columns]
+    return _blank_or(rng, maybe_strip(rng, qual, style.accent_drop), 0.05)
+
+
+def _notes(rng: random.Random, style: ListStyle, app: Appearance) -> str:
+    return rng.choice(NOTES[style.language]) if rng.random() < 0.1 else ""
+
+
+_CELL: dict[str, Callable[[random.Random, ListStyle, Appearance], str]] = {
+    "email": lambda rng, style, app: _email(rng, style, app),
+    "phone": lambda rng, style, app: _phone(rng, style, app),
+    "student_id": _student_id,
+    "birth_date": _birth_date,
+    "graduation_year": _graduation_year,
+    "qualification": _qualification,
+    "department": lambda rng, style, app: vocab.QUALIFICATIONS[app.person.qualification][0],
+    "category": lambda rng, style, app: _blank_or(
+        rng, vocab.CATEGORIES[style.language][app.person.category], 0.2
+    ),
+    "role": lambda rng, style, app: _blank_or(rng, vocab.ROLES[style.language][app.role], 0.1),
+    "strength": lambda rng, style, app: _blank_or(rng, str(app.strength), 0.1),
+    "last_contact": lambda rng, style, app: _blank_or(
+        rng, format_date(app.last_contact, style.language, style.dates), 0.25
+    ),
+    "consent": lambda rng, style, app: _consent(rng, style.language, app.person.consent),
+    "notes": _notes,
+    "address": lambda rng, style, app: _blank_or(rng, app.person.address, 0.1),
+    "postcode": lambda rng, style, app: _blank_or(rng, app.person.postcode, 0.1),
+    "city": lambda rng, style, app: _blank_or(rng, app.person.city, 0.1),
+}
 
 
 def _blank_or(rng: random.Random, value: str, rate: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,6 +109,8 @@ def make_landline(rng: random.Random, language: str) -> str:
 class NameSource:
     """Faker per language, seeded; filters the few historical Dutch surnames a school never sees."""
 
+    POOL = 2000  # after this many Faker draws per (language, kind), reuse those draws
+
     def __init__(self, seed: int) -> None:
         self.fakers: dict[str, Faker] = {}
         for i, lang in enumerate(vocab.LANGUAGES):
@@ -115,10 +118,21 @@ class NameSource:
             fake.seed_instance(seed * 7919 + i)
             self.fakers[lang] = fake
         self._places: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+        # Faker's weighted draw costs ~15 µs; 50,000 people reuse a pool of its earlier draws
+        self._pool: dict[tuple[str, str], list[str]] = {}
+        self._rng = random.Random(f"{seed}:names")
+
+    def _draw(self, key: tuple[str, str], faker_draw: Callable[[], str]) -> str:
+        pool = self._pool.setdefault(key, [])
+        if len(pool) < self.POOL:
+            pool.append(faker_draw())
+            return pool[-1]
+        return pool[self._rng.randrange(self.POOL)]
 
     def first_name(self, language: str, sex: str) -> str:
         fake = self.fakers[language]
-        return fake.first_name_female() if sex == "F" else fake.first_name_male()
+        draw = fake.first_name_female if sex == "F" else fake.first_name_male
+        return self._draw((language, sex), draw)
 
     def formal_name(self, rng: random.Random, language: str) -> tuple[str, str]:
         """A Faker first name that has a common nickname (``vocab.NICKNAMES``), with its sex."""
@@ -132,6 +146,9 @@ class NameSource:
         return rng.choice(options) if options else (self.first_name(language, "M"), "M")
 
     def surname(self, language: str) -> str:
+        return self._draw((language, "surname"), lambda: self._faker_surname(language))
+
+    def _faker_surname(self, language: str) -> str:
         fake = self.fakers[language]
         while True:
             name = fake.last_name()
