@@ -144,7 +144,8 @@ def candidate_pairs(
         parts.append(lo * f.n + hi)
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pair_codes = np.unique(np.concatenate(parts))
+    pair_codes = np.sort(np.concatenate(parts))
+    pair_codes = pair_codes[np.r_[True, pair_codes[1:] != pair_codes[:-1]]]
     return pair_codes // f.n, pair_codes % f.n
 
 

@@ -208,21 +208,28 @@ def _cpdist(a: np.ndarray, b: np.ndarray, scorer: object) -> np.ndarray:
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=_WORKERS))
 
 
+def _pairwise(v: dict, sel: np.ndarray, scorer: object) -> np.ndarray:
+    """``scorer`` on each selected pair, computed once per distinct pair of values (many candidate
+    pairs compare the same two first names)."""
+    ca, cb = v["code_a"][sel], v["code_b"][sel]
+    if len(sel) == 0:
+        return np.zeros(0)
+    key = ca.astype(np.int64) * (int(max(ca.max(), cb.max())) + 2) + cb
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    scores = _cpdist(v["text_a"][sel][first], v["text_b"][sel][first], scorer)
+    return scores[inverse.ravel()]
+
+
 def name_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray, swapped: bool) -> dict:
     """Arrays for comparing ``field`` of records ``ia`` with (swapped: the other name field of) ``ib``."""
-    mine = ("first", "first_code", "first_nick") if field == "first_name" else ("sur", "sur_code", "sur_nick")
-    other = (
-        ("sur", "sur_code", "sur_nick") if field == "first_name" else ("first", "first_code", "first_nick")
-    )
+    first = ("first", "first_code", "first_nick", "first_len", "first_word_len", "first_ch")
+    sur = ("sur", "sur_code", "sur_nick", "sur_len", "sur_word_len", "sur_ch")
+    mine, other = (first, sur) if field == "first_name" else (sur, first)
     theirs = other if swapped else mine
-    return {
-        "text_a": getattr(f, mine[0])[ia],
-        "text_b": getattr(f, theirs[0])[ib],
-        "code_a": getattr(f, mine[1])[ia],
-        "code_b": getattr(f, theirs[1])[ib],
-        "multi_a": getattr(f, mine[2])[ia],
-        "multi_b": getattr(f, theirs[2])[ib],
-    }
+    keys = ("text", "code", "multi", "len", "word_len", "ch")
+    view = {f"{k}_a": getattr(f, name)[ia] for k, name in zip(keys, mine, strict=True)}
+    view |= {f"{k}_b": getattr(f, name)[ib] for k, name in zip(keys, theirs, strict=True)}
+    return view
 
 
 def field_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray) -> dict:
@@ -244,8 +251,14 @@ def field_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray) -> dict:
     if field == "qualification":
         return {"text_a": f.qual[ia], "text_b": f.qual[ib], "code_a": f.qual_code[ia], "code_b": f.qual_code[ib],
                 "known_a": f.qual_known[ia], "known_b": f.qual_known[ib]}  # fmt: skip
-    arrays = {"student_id": (f.sid, f.sid_code), "postcode": (f.postcode, f.postcode_code),
-              "city": (f.city, f.city_code), "address": (f.address, None)}  # fmt: skip
+    if field == "student_id":
+        return {"text_a": f.sid[ia], "text_b": f.sid[ib], "code_a": f.sid_code[ia], "code_b": f.sid_code[ib],
+                "len_a": f.sid_len[ia], "len_b": f.sid_len[ib]}  # fmt: skip
+    arrays = {
+        "postcode": (f.postcode, f.postcode_code),
+        "city": (f.city, f.city_code),
+        "address": (f.address, None),
+    }
     if field not in arrays:
         raise ValueError(
             f"unknown comparison field {field!r}; use one of {sorted(arrays)} or a name/contact field"
@@ -287,25 +300,18 @@ def _predicate(
     if kind == "within":
         return np.abs(v["num_a"][sel] - v["num_b"][sel]) <= level.threshold
     if kind == "initial":
-        a, b = v["text_a"][sel], v["text_b"][sel]
-        return np.fromiter(
-            (
-                (len(x.split()[0]) == 1 or len(y.split()[0]) == 1) and x[0] == y[0]
-                for x, y in zip(a, b, strict=True)
-            ),
-            dtype=bool,
-            count=len(sel),
-        )
+        wa, wb = v["word_len_a"][sel], v["word_len_b"][sel]
+        return ((wa == 1) | (wb == 1)) & (v["ch_a"][sel] == v["ch_b"][sel])
     a, b = v["text_a"][sel], v["text_b"][sel]
     if kind == "typo":
-        close = _cpdist(a, b, OSA.distance) <= level.threshold
+        close = _pairwise(v, sel, OSA.distance) <= level.threshold
         if field == "student_id":  # 3-digit ids one apart are neighbours, not typos
-            close &= np.fromiter(
-                (min(len(x), len(y)) >= MIN_TYPO_ID for x, y in zip(a, b, strict=True)), bool, len(a)
-            )
+            close &= np.minimum(v["len_a"][sel], v["len_b"][sel]) >= MIN_TYPO_ID
+        elif field == "first_name":  # Jade/Jode yes; Jan/Jon, Ana/Ina are different names
+            close &= (np.minimum(v["len_a"][sel], v["len_b"][sel]) >= 4) & (v["ch_a"][sel] == v["ch_b"][sel])
         return close
     if kind == "part":
-        return _cpdist(a, b, fuzz.token_set_ratio) >= 100
+        return _pairwise(v, sel, fuzz.token_set_ratio) >= 100
     if kind == "fuzzy":
         if field == "qualification":  # a recognised code that differs is a real difference
             unknown = ~(v["known_a"][sel] & v["known_b"][sel])
@@ -314,7 +320,7 @@ def _predicate(
             return out
         if field == "address":
             return _cpdist(a, b, fuzz.token_sort_ratio) >= level.threshold
-        return _cpdist(a, b, JaroWinkler.normalized_similarity) >= level.threshold
+        return _pairwise(v, sel, JaroWinkler.normalized_similarity) >= level.threshold
     raise ValueError(f"comparison {field!r}: unknown level kind {kind!r}")
 
 

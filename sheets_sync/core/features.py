@@ -30,6 +30,14 @@ class Features:
     sur: np.ndarray  # object: folded surname
     first_code: np.ndarray  # int: factorized over the union of first names and surnames
     sur_code: np.ndarray
+    first_len: np.ndarray  # int: length of the folded first name
+    sur_len: np.ndarray
+    first_word_len: np.ndarray  # int: length of the first word (1 = an initial)
+    sur_word_len: np.ndarray
+    first_ch: np.ndarray  # int: code point of the first letter (0 = none)
+    sur_ch: np.ndarray
+    first_words: np.ndarray  # int: number of words
+    sur_words: np.ndarray
     first_nick: np.ndarray  # (n, MULTI) nickname group codes of the first name
     sur_nick: np.ndarray  # (n, MULTI) nickname group codes of the surname (for swapped names)
     email: np.ndarray  # (n, MULTI) codes
@@ -37,6 +45,7 @@ class Features:
     phone: np.ndarray  # (n, MULTI)
     sid: np.ndarray  # object: normalised student id
     sid_code: np.ndarray
+    sid_len: np.ndarray
     dob: np.ndarray  # object: "yyyymmdd" or ""
     dob_code: np.ndarray
     dob_swap_code: np.ndarray  # code of the same date with day and month swapped
@@ -144,6 +153,14 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         sur=obj(sur),
         first_code=name_codes[:n],
         sur_code=name_codes[n:],
+        first_len=np.array([len(x) for x in first], dtype=np.int64),
+        sur_len=np.array([len(x) for x in sur], dtype=np.int64),
+        first_word_len=np.array([len(x.split(" ", 1)[0]) for x in first], dtype=np.int64),
+        sur_word_len=np.array([len(x.split(" ", 1)[0]) for x in sur], dtype=np.int64),
+        first_ch=np.array([ord(x[0]) if x else 0 for x in first], dtype=np.int64),
+        sur_ch=np.array([ord(x[0]) if x else 0 for x in sur], dtype=np.int64),
+        first_words=np.array([x.count(" ") + 1 if x else 0 for x in first], dtype=np.int64),
+        sur_words=np.array([x.count(" ") + 1 if x else 0 for x in sur], dtype=np.int64),
         first_nick=both[:n],
         sur_nick=both[n:],
         email=_multi_codes(emails),
@@ -151,6 +168,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         phone=_multi_codes(phones),
         sid=obj(sids),
         sid_code=sid_code,
+        sid_len=np.array([len(x) for x in sids], dtype=np.int64),
         dob=obj(dobs),
         dob_code=dob_all[:n],
         dob_swap_code=dob_all[n:],

@@ -100,6 +100,9 @@ def _display(record: SourceRecord, field: str) -> str:
     return "" if value is None else str(value)
 
 
+_OTHER_NAME = {"first_name": "surname", "surname": "first_name"}
+
+
 def _describe(
     a: SourceRecord, b: SourceRecord, scores: Scores, k: int, comparisons: tuple[Comparison, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -109,19 +112,21 @@ def _describe(
     swapped = reading == 1
     if reading:
         agree.append("names in swapped order" if swapped else "same name words, split differently")
-    for col, comparison in enumerate(comparisons):
-        index = int(scores.levels[k, col])
+    row = scores.levels[k].tolist()
+    for col, index in enumerate(row):
         if index < 0:
             continue
+        comparison = comparisons[col]
         level = comparison.levels[index]
-        field = comparison.field
-        other = {"first_name": "surname", "surname": "first_name"}.get(field, field) if swapped else field
-        va, vb = _display(a, field), _display(b, other)
-        diff = ""
-        if field == "graduation_year" and a.graduation_year is not None and b.graduation_year is not None:
-            diff = str(abs(a.graduation_year - b.graduation_year))
-        text = level.reason.format(a=va, b=vb, diff=diff)
-        (agree if level.weight >= 0 else differ).append(text)
+        text = level.reason
+        if "{" in text:
+            field = comparison.field
+            other = _OTHER_NAME.get(field, field) if swapped else field
+            diff = ""
+            if field == "graduation_year" and a.graduation_year is not None and b.graduation_year is not None:
+                diff = str(abs(a.graduation_year - b.graduation_year))
+            text = text.format(a=_display(a, field), b=_display(b, other), diff=diff)
+        (agree if level.m >= level.u else differ).append(text)
     return tuple(agree), tuple(differ)
 
 

@@ -66,29 +66,33 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
     complete = (
         (f.first_code[ia] >= 0) & (f.sur_code[ia] >= 0) & (f.first_code[ib] >= 0) & (f.sur_code[ib] >= 0)
     )
-    doubtful = np.flatnonzero(complete & ((direct["first_name"] == else_f) | (direct["surname"] == else_s)))
-    if len(doubtful) == 0:
-        return direct, reading
-    a, b = ia[doubtful], ib[doubtful]
-    best = sum(level_weights(f, comparisons[n], direct[n][doubtful], a) for n in present)
-    alt = {n: assign_levels(comparisons[n], name_view(f, n, a, b, True)) for n in present}
-    w_alt = sum(level_weights(f, comparisons[n], alt[n], a) for n in present)
-    better = w_alt > best + 1e-9
-    for n in present:
-        direct[n][doubtful[better]] = alt[n][better]
-    reading[doubtful[better]] = 1
-    best = np.maximum(best, w_alt)
-    if "part" in fc.kinds() and "part" in sc.kinds():
+    doubtful = complete & ((direct["first_name"] == else_f) | (direct["surname"] == else_s))
+    # Swapped reading: only worth scoring when the initials line up crosswise.
+    rows = np.flatnonzero(doubtful & (f.first_ch[ia] == f.sur_ch[ib]) & (f.sur_ch[ia] == f.first_ch[ib]))
+    if len(rows):
+        a, b = ia[rows], ib[rows]
+        best = sum(level_weights(f, comparisons[n], direct[n][rows], a) for n in present)
+        alt = {n: assign_levels(comparisons[n], name_view(f, n, a, b, True)) for n in present}
+        w_alt = sum(level_weights(f, comparisons[n], alt[n], a) for n in present)
+        better = w_alt > best + 1e-9
+        for n in present:
+            direct[n][rows[better]] = alt[n][better]
+        reading[rows[better]] = 1
+    # Re-split reading: only when the name words are split differently between the two rows.
+    rows = np.flatnonzero(doubtful & (reading == 0) & (f.first_words[ia] != f.first_words[ib]))
+    if len(rows) and "part" in fc.kinds() and "part" in sc.kinds():
+        a, b = ia[rows], ib[rows]
+        best = sum(level_weights(f, comparisons[n], direct[n][rows], a) for n in present)
         full_a = np.array([f"{x} {y}" for x, y in zip(f.first[a], f.sur[a], strict=True)], dtype=object)
         full_b = np.array([f"{x} {y}" for x, y in zip(f.first[b], f.sur[b], strict=True)], dtype=object)
-        words = np.minimum([len(x.split()) for x in full_a], [len(x.split()) for x in full_b])
+        words = np.minimum(f.first_words[a] + f.sur_words[a], f.first_words[b] + f.sur_words[b])
         subset = (words >= 2) & (_cpdist_set(full_a, full_b) >= 100)
         part_f, part_s = fc.kinds().index("part"), sc.kinds().index("part")
         w_split = np.where(subset, fc.levels[part_f].weight + sc.levels[part_s].weight, -np.inf)
         better = w_split > best + 1e-9
-        direct["first_name"][doubtful[better]] = part_f
-        direct["surname"][doubtful[better]] = part_s
-        reading[doubtful[better]] = 2
+        direct["first_name"][rows[better]] = part_f
+        direct["surname"][rows[better]] = part_s
+        reading[rows[better]] = 2
     return direct, reading
 
 
