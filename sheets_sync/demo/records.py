@@ -114,7 +114,9 @@ def template_rows(
     vol_rows, vol_truth = [], []
     for _ in range(rng.randint(5, 8)):
         p = rng.choice(listed)
-        day = dt.date(end - rng.randint(1, 2), rng.choice((2, 3, 5, 10, 11)), rng.randint(1, 28))
+        # in the previous or the current school year, never in the summer holidays
+        day = dt.date(end - 1, 9, 15) + dt.timedelta(days=rng.randint(0, 260))
+        day = day.replace(year=day.year - 1) if rng.random() < 0.4 else day
         vol_rows.append(
             [
                 rng.choice(kinds),
@@ -150,7 +152,8 @@ def template_rows(
     )
     exp_rows = []
     for k, (kind, venue, duration) in enumerate(actions):
-        day = dt.date(end - 1 if k % 2 else end, 11 if k % 2 else 2, rng.randint(1, 28))
+        # current school year (February) and previous one (November)
+        day = dt.date(end - 2 if k % 2 else end, 11 if k % 2 else 2, rng.randint(1, 28))
         exp_rows.append(
             [
                 kind,
