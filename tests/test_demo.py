@@ -9,6 +9,8 @@ from collections import Counter
 import openpyxl
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheets_sync import tabs
 from sheets_sync.demo import DemoList, DemoSchool, generate_school, true_pairs, vocab, write_demo_workbook
@@ -394,3 +396,22 @@ def test_every_listed_alumnus_is_in_one_to_four_lists(school):
     counts = Counter(pid for d in school.lists for pid in d.truth if pid)
     assert set(counts.values()) <= {1, 2, 3, 4}
     assert set(counts.values()) >= {1, 2, 3}
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), alumni=st.integers(1, 60), lists=st.integers(1, 10))
+def test_any_school_keeps_its_truth_consistent(seed, alumni, lists):
+    school = generate_school(seed, alumni=alumni, lists=lists)
+    listed = {p for p, f in school.people.items() if f["in_lists"]}
+    assert len(listed) == alumni and len(school.lists) == lists
+    seen: set[str] = set()
+    for d in school.lists:
+        width = len(d.rows[d.header_row - 1])
+        assert len(d.truth) == len(d.rows)
+        for row, pid in zip(d.rows, d.truth, strict=True):
+            if pid is not None:
+                assert len(row) == width and any(row)
+                seen.add(pid)
+    assert seen == listed
+    owner = {d.ref(i): pid for d in school.lists for i, pid in enumerate(d.truth) if pid}
+    assert all(owner[a] == owner[b] for a, b in map(tuple, true_pairs(school)))
