@@ -242,7 +242,15 @@ def test_common_name_pairs_share_nothing_but_the_name(schools, seed):
     for a, b in pairs:
         assert a["full_name"] == b["full_name"] and a["id"] != b["id"]
         assert a["refs"] and b["refs"]
-        for key in ("birth_date", "student_id", "graduation_year", "qualification", "city"):
+        for key in (
+            "birth_date",
+            "student_id",
+            "graduation_year",
+            "qualification",
+            "city",
+            "postcode",
+            "address",
+        ):
             assert a[key] != b[key], key
         assert not set(a["emails"]) & set(b["emails"]) and not set(a["phones"]) & set(b["phones"])
         assert not emails.get(a["id"], set()) & emails.get(b["id"], set())

@@ -68,7 +68,7 @@ def build_population(
             )
             person = replace(person, student_id=f"{student_numbers[i]:0{width}d}")
             if partner is not None:
-                person = _unlike(rng, person, people[partner], quals, school_year_end)
+                person = _unlike(rng, names, person, people[partner], quals, school_year_end)
                 people[partner] = replace(people[partner], same_name_as=(person.pid,))
                 person = replace(person, same_name_as=(people[partner].pid,))
             else:
@@ -226,7 +226,12 @@ def _family(
 
 
 def _unlike(
-    rng: random.Random, person: Person, other: Person, quals: list[str], school_year_end: int
+    rng: random.Random,
+    names: NameSource,
+    person: Person,
+    other: Person,
+    quals: list[str],
+    school_year_end: int,
 ) -> Person:
     """Make ``person`` share nothing but the name with ``other`` (year, birth, qualification, town)."""
     grad = person.graduation_year
@@ -240,15 +245,17 @@ def _unlike(
     while qual == other.qualification:
         qual = rng.choice(quals)
     born = birth_date(rng, grad)
-    city = person.city
-    postcode = person.postcode
-    if city == other.city:
-        city, postcode = city + " Norte" if person.language == "es" else city + "-Nord", postcode[:-1] + "9"
+    address, postcode, city = person.address, person.postcode, person.city
+    for _ in range(50):
+        if city != other.city and postcode != other.postcode:
+            break
+        address, postcode, city = names.place(rng, person.language)
     return replace(
         person,
         graduation_year=grad,
         qualification=qual,
         birth_date=born,
+        address=address,
         city=city,
         postcode=postcode,
         landline=None,

@@ -82,7 +82,8 @@ def template_rows(
     events = _events(end)
 
     # Attendance: alumni from the lists (same name, sometimes their email) and a few in no list
-    att_rows, att_truth = [], []
+    att_rows: list[list[str]] = []
+    att_truth: list[str | None] = []
     for e, (event, day) in enumerate(events):
         for k in range(rng.randint(4, 9)):
             # the first guest of the two first events is in nobody's list
@@ -111,7 +112,8 @@ def template_rows(
 
     # Volunteering
     kinds = ("Guest lecture", "Mentoring", "Work placement host", "Career talk", "Mock interviews")
-    vol_rows, vol_truth = [], []
+    vol_rows: list[list[str]] = []
+    vol_truth: list[str | None] = []
     for _ in range(rng.randint(5, 8)):
         p = rng.choice(listed)
         # in the previous or the current school year, never in the summer holidays
@@ -225,7 +227,8 @@ def _outreach(
         (picks[3 % len(picks)], "email", "Story for the newsletter"),
         (rng.choice(opted_out), "name", "Job offer for graduates"),
     ]
-    rows, truth = [], []
+    rows: list[list[str]] = []
+    truth: list[str | None] = []
     for k, (p, how, purpose) in enumerate(plan):
         email = p.personal_email or p.school_email
         rows.append(
@@ -248,7 +251,8 @@ def _stories(
     rng: random.Random, listed: list[Person], organisers: list[str], end: int
 ) -> tuple[list[list[str]], list[str | None]]:
     willing = [p for p in listed if p.consent == "yes"] or listed
-    rows, truth = [], []
+    rows: list[list[str]] = []
+    truth: list[str | None] = []
     for k, p in enumerate(rng.sample(willing, min(2, len(willing)))):
         interview = dt.date(end - 1, 11 + k, 10)
         rows.append(
