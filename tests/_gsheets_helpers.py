@@ -1,0 +1,103 @@
+"""Shared set-up for the Google backend tests: real gspread HTTP code against the emulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sheets_sync import tabs
+from sheets_sync.backends.base import TabWrite
+from sheets_sync.backends.gsheets import GSheetsWorkbook
+from sheets_sync.backends.gsheets_http import RetryingHTTPClient
+from sheets_sync.testing import FakeClock, SheetsEmulator
+
+KEY = "school-key"
+OWNER_COL = tabs.ALUMNI_HEADERS.index("Owner override")
+DECISION_COL = tabs.REVIEW_HEADERS.index("Decision")
+LONG_AGO = dt.timedelta(seconds=-1)  # every lock is stale: take over what a failed test left
+
+
+def new_emulator(*sheets: str) -> SheetsEmulator:
+    emu = SheetsEmulator(clock=FakeClock())
+    emu.create_spreadsheet("School", sheets=list(sheets) or ["List - Ana"], key=KEY)
+    return emu
+
+
+def workbook(
+    emu: SheetsEmulator, *, max_retries: int = 3, sleeps: list[float] | None = None
+) -> GSheetsWorkbook:
+    record = sleeps if sleeps is not None else []
+    http = RetryingHTTPClient(
+        None, emu.session(), timeout=5.0, max_retries=max_retries, sleep=record.append, rand=lambda: 0.5
+    )
+    return GSheetsWorkbook(http, KEY, account=emu.user_email)
+
+
+def alumni_row(n: int, owner_override: str = "") -> list[Any]:
+    row: list[Any] = [""] * len(tabs.ALUMNI_HEADERS)
+    row[0] = f"A{n:04d}"
+    row[1] = f"Person {n}"
+    row[2] = f"p{n}@example.com"
+    row[3] = "+34 612 345 678"
+    row[4] = 2019
+    row[OWNER_COL] = owner_override
+    return row
+
+
+def review_row(a: int, b: int, decision: str = "") -> list[Any]:
+    row: list[Any] = [""] * len(tabs.REVIEW_HEADERS)
+    row[0], row[1] = f"List - Ana!{a}", f"List - Ana!{b}"
+    row[-2] = "same phone"
+    row[DECISION_COL] = decision
+    return row
+
+
+def output_writes(alumni: Sequence[int], pairs: Sequence[tuple[int, int]], run: str = "r1") -> list[TabWrite]:
+    """The keyed tabs (with staff columns) plus a plain and a hidden tab, as the pipeline shapes them."""
+    return [
+        TabWrite(
+            tabs.ALUMNI,
+            tabs.ALUMNI_HEADERS,
+            [alumni_row(n) for n in alumni],
+            key_columns=("Alumni ID",),
+            staff_columns=tabs.ALUMNI_STAFF_COLUMNS,
+            notes={"Owner override": "Type a staff name"},
+        ),
+        TabWrite(
+            tabs.REVIEW,
+            tabs.REVIEW_HEADERS,
+            [review_row(a, b) for a, b in pairs],
+            key_columns=("Source A", "Source B"),
+            staff_columns=tabs.REVIEW_STAFF_COLUMNS,
+            dropdowns={"Decision": tabs.REVIEW_DECISIONS},
+        ),
+        TabWrite(tabs.SYNC_LOG, tabs.SYNC_LOG_HEADERS, [[run, "2024-01-01T02:00:00"]]),
+        TabWrite(tabs.STATE, tabs.STATE_HEADERS, [["id", "k", "v", "2024-01-01"]], hidden=True),
+    ]
+
+
+def values(emu: SheetsEmulator, title: str) -> list[list[Any]]:
+    if title not in emu.sheet_titles(KEY):
+        return []
+    return emu.get_values(KEY, f"'{title}'")
+
+
+def all_values(emu: SheetsEmulator) -> dict[str, list[list[Any]]]:
+    return {t: values(emu, t) for t in emu.sheet_titles(KEY)}
+
+
+def type_into(emu: SheetsEmulator, title: str, key: str, col: int, text: str) -> None:
+    """A person types ``text`` into column ``col`` of the row whose first cell is ``key``."""
+    for r, row in enumerate(values(emu, title)):
+        if row and row[0] == key:
+            emu.set_values(KEY, f"'{title}'!{chr(65 + col)}{r + 1}", [[text]], "USER_ENTERED")
+            return
+    raise AssertionError(f"{key} not in {title}")
+
+
+def cell_of(emu: SheetsEmulator, title: str, key: str, col: int) -> str:
+    for row in values(emu, title):
+        if row and row[0] == key:
+            return str(row[col]) if col < len(row) else ""
+    raise AssertionError(f"{key} not in {title}")
