@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import tabs
 from .backends.base import ListSource, Snapshot, TabWrite, Workbook
@@ -61,6 +63,15 @@ class Computed:
     state: State
     today: dt.date
     tables: dict[str, Table] = field(default_factory=dict)
+
+
+def progress(items: Sequence[Any], label: str) -> Any:
+    """A progress bar on an interactive terminal; the plain sequence otherwise (cron, tests, logs)."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="list", leave=False, file=sys.stderr)
 
 
 class _Steps:
@@ -145,7 +156,7 @@ def read_lists(
                     readable=False,
                 )
             )
-    for grid, lc in grids:
+    for grid, lc in progress(grids, "reading lists"):
         teacher = lc.teacher or (
             grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title
         )
