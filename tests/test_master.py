@@ -317,7 +317,8 @@ def test_owner_override_survives_and_an_unknown_name_is_reported():
     )
     jan = alumnus_with(second, "List - Ana Martínez!4")
     assert (jan.owner, jan.owner_override) == ("Ana Martínez", "Zoe Nobody")
-    assert any(i.column == "Owner override" and i.value == "Zoe Nobody" for i in second.issues)
+    (issue,) = [i for i in second.issues if i.column == "Owner override"]
+    assert (issue.tab, issue.row, issue.value) == ("Alumni", ids.index(jan_id) + 2, "Zoe Nobody")
     third = sync(LISTS, second, alumni_tab=Grid.from_rows("Alumni", []))  # tab lost: the state keeps a copy
     assert alumnus_with(third, "List - Ana Martínez!2").owner == "Bob Smith"
 
@@ -436,3 +437,40 @@ def test_every_record_lands_in_exactly_one_alumnus_whatever_the_order(recs, seed
     assert again.alumni_rows == result.alumni_rows
     rerun = sync({}, result, records=shuffled)
     assert rerun.alumni_rows == result.alumni_rows
+
+
+def test_review_rows_never_reuse_the_source_columns_of_another_pair_after_a_sort():
+    """Google keeps a Decision cell by (Source A, Source B): after a sort those two refs must not show
+    a different pair, or a Decision typed for one pair would sit next to another."""
+    from sheets_sync.core.identity import fingerprints
+    from sheets_sync.core.matching import Linkage, ScoredPair
+    from sheets_sync.core.review import Decisions, review_rows
+
+    def marco(tab: str, row: int, email: str = "") -> SourceRecord:
+        return SourceRecord(ref=f"{tab}!{row}", tab=tab, row=row, teacher="T", full_name="Marco Rossi",
+                            emails=(email,) if email else ())  # fmt: skip
+
+    def shown(records: list[SourceRecord], state: State) -> dict[tuple[str, str], frozenset[str]]:
+        fps = fingerprints(records)
+        pairs = [
+            ScoredPair(0, 2, 10.0, 0.9, ("same name",), ()),
+            ScoredPair(1, 2, 9.0, 0.8, ("same name",), ()),
+        ]
+        linkage = Linkage(clusters=[[0], [1], [2]], confidence=[1.0] * 3, review=pairs, merges=[])
+        rows, _ = review_rows(records, fps, linkage, Decisions(), state, TODAY)
+        email = {r.ref: r.emails for r in records}
+        return {(r[0], r[1]): frozenset(e for ref in r[:2] for e in email[ref]) for r in rows}
+
+    state = State()
+    before = shown(
+        [marco("List - Ana", 3, "a@x.it"), marco("List - Ana", 6, "b@x.it"), marco("List - Bob", 3)], state
+    )
+    after = shown(
+        [marco("List - Ana", 6, "a@x.it"), marco("List - Ana", 3, "b@x.it"), marco("List - Bob", 3)], state
+    )
+    assert set(before.values()) == set(after.values())  # the same two pairs
+    assert all(before[k] == after[k] for k in set(before) & set(after))  # a reused key shows the same pair
+    again = shown(
+        [marco("List - Ana", 6, "a@x.it"), marco("List - Ana", 3, "b@x.it"), marco("List - Bob", 3)], state
+    )
+    assert again == after  # and stays put while nothing moves

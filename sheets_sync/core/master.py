@@ -111,7 +111,8 @@ def assemble(
         by_cluster.append(make_alumnus(ids.ids[c], recs, staff, overrides.get(ids.ids[c], ""), conf))
     alumni = sorted(by_cluster, key=lambda a: a.alumni_id)
     when = inp.today.isoformat()
-    for pos, a in enumerate(alumni):
+    tab_row = _rows_by_id(inp.alumni_tab)
+    for a in alumni:
         info = state.get("alumni", a.alumni_id) or {}
         info = {k: v for k, v in info.items() if k != "owner_override"}
         if a.owner_override:
@@ -122,7 +123,7 @@ def assemble(
             issues.append(
                 DataIssue(
                     tab=ALUMNI,
-                    row=pos + 2,
+                    row=tab_row.get(a.alumni_id),
                     column="Owner override",
                     value=a.owner_override,
                     problem=f"{a.alumni_id}: {ownership.override_problem}",
@@ -167,6 +168,17 @@ def assemble(
 
 
 # --------------------------------------------------------------------------- Owner override
+
+
+def _rows_by_id(alumni_tab: Grid | None) -> dict[str, int]:
+    """Sheet row of each Alumni ID in the current tab (the backend keeps rows where they are)."""
+    table, _ = read_table(alumni_tab, ALUMNI_HEADERS)
+    out: dict[str, int] = {}
+    for row in table.rows:
+        aid = normalise_id(row["Alumni ID"])
+        if aid is not None:
+            out.setdefault(aid, row.row)
+    return out
 
 
 def carried_overrides(

@@ -187,6 +187,27 @@ def _side(rec: SourceRecord) -> list:
     ]
 
 
+def _orientation(
+    a: int,
+    b: int,
+    key: str,
+    records: Sequence[SourceRecord],
+    shown_as: Mapping[str, tuple[str | None, str | None]],
+    owner_of_refs: Mapping[tuple[str | None, str | None], str],
+) -> tuple[int, int]:
+    """Which record goes in ``Source A``. The same as last run while the rows did not move; else
+    list order, unless that ``Source A`` / ``Source B`` pair showed *another* pair last run (after a
+    sort): then the other way round, so a Decision cell a backend keeps by those two columns is never
+    left next to a different pair."""
+    refs = (records[a].ref, records[b].ref)
+    before = shown_as.get(key)
+    if before is not None and set(before) == set(refs):
+        return (a, b) if before == refs else (b, a)
+    if owner_of_refs.get(refs, key) != key:
+        return b, a
+    return a, b
+
+
 def review_rows(
     records: Sequence[SourceRecord],
     fps: Sequence[str],
@@ -204,6 +225,8 @@ def review_rows(
     for p in list(linkage.merges) + list(linkage.review):
         scored[(min(p.i, p.j), max(p.i, p.j))] = p
     previous = state_keys(state, "review")
+    shown_as = {k: (v.get("ref_a"), v.get("ref_b")) for k, v in state.items("review") if isinstance(v, dict)}
+    owner_of_refs = {refs: k for k, refs in shown_as.items()}
     pos = [(r.tab, r.row) for r in records]
     entries: list[tuple[tuple, list, str, dict[str, str]]] = []
     new = 0
@@ -217,6 +240,8 @@ def review_rows(
             continue
         seen.add((i, j))
         a, b = sorted((i, j), key=lambda k: pos[k])
+        key = pair_key(fps[a], fps[b])
+        a, b = _orientation(a, b, key, records, shown_as, owner_of_refs)
         ra, rb = records[a], records[b]
         side_a, side_b = _side(ra), _side(rb)
         row: list[object] = [ra.ref, rb.ref]
@@ -224,7 +249,6 @@ def review_rows(
             row += [va, vb]
         score = round(pair.probability, 3) if pair is not None else ""
         row += [score, reasons(pair, word), word]
-        key = pair_key(fps[a], fps[b])
         if not word and key not in previous:
             new += 1
         order = (1 if word else 0, -(pair.probability if pair is not None else 0.0), pos[a], pos[b])
