@@ -340,6 +340,7 @@ def compute(
                 state=state,
                 settings=settings,
                 today=today,
+                default_region=config.default_region,
             )
         )
         issues.extend(master.issues)
@@ -347,7 +348,8 @@ def compute(
         report.new_alumni = list(master.new_ids)
         report.merged = list(master.merged)
         report.split = list(master.split)
-        report.review_pairs = len(master.review_rows)
+        decision_col = tabs.REVIEW_HEADERS.index("Decision")
+        report.review_pairs = sum(1 for row in master.review_rows if not row[decision_col])  # open queue
         report.new_review_pairs = master.new_review_pairs
         d += [f"alumni {report.alumni}", f"new {len(master.new_ids)}", f"review {report.review_pairs}"]
 

@@ -17,6 +17,7 @@ cell nears Google's 50,000-character limit and a diff of the tab stays readable)
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class State:
         for key in sorted(self.entries.get(kind, {})):
             yield key, self.get(kind, key)
 
-    def keys(self, kind: str) -> set[str]:
+    def keys(self, kind: str) -> builtins.set[str]:
         return set(self.entries.get(kind, {}))
 
     def replace_kind(self, kind: str, values: dict[str, Any], *, when: str = "") -> None:
