@@ -51,18 +51,12 @@ def provision(workbook: Workbook) -> tuple[int, int]:
 
 
 def _xlsx_sources(lc: ListConfig) -> list[ListSource]:
-    from .backends.xlsx import XlsxListSource
+    from .backends.xlsx import XlsxListSource, sources_in_folder
 
     if lc.path is not None:
         return [XlsxListSource(lc.path, tabs=lc.tabs, teacher=lc.teacher)]
     assert lc.folder is not None
-    if not lc.folder.is_dir():
-        raise SourceError(f"folder {lc.folder} not found — check [[lists]] folder in the config")
-    return [
-        XlsxListSource(p, tabs=lc.tabs, teacher=lc.teacher or p.stem)
-        for p in sorted(lc.folder.glob("*.xlsx"))
-        if not p.name.startswith(("~$", ".~lock"))
-    ]
+    return list(sources_in_folder(lc.folder, teacher=lc.teacher, tabs=lc.tabs))
 
 
 def external_lists(config: Config) -> list[ExternalList]:
