@@ -40,6 +40,29 @@ def print_report(report: SyncReport) -> None:
         print(line)
 
 
+def _some(items: list[str], limit: int = 20) -> str:
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def print_changes(report: SyncReport) -> None:
+    """What a dry run would change, in ids and counts (no personal data)."""
+    if report.new_alumni:
+        print(f"would add {len(report.new_alumni)} alumni: {_some(report.new_alumni)}")
+    if report.merged:
+        print(f"would merge {len(report.merged)}: {_some([f'{b} into {a}' for a, b in report.merged])}")
+    if report.split:
+        print(f"would split {len(report.split)}: {_some([f'{b} out of {a}' for a, b in report.split])}")
+    print(f"review pairs waiting: {report.review_pairs} ({report.new_review_pairs} new)")
+    by_tab: dict[str, int] = {}
+    for issue in report.issues:
+        by_tab[issue.tab] = by_tab.get(issue.tab, 0) + 1
+    for tab, count in sorted(by_tab.items()):
+        print(f"data issues in {tab}: {count}")
+    for line in report.mails_planned:
+        print(f"would send: {line}")
+
+
 # --------------------------------------------------------------------------- init
 
 
@@ -81,8 +104,7 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     report = run_once(config, dry_run=args.dry_run, send_mail=not args.no_mail)
     print_report(report)
     if args.dry_run:
-        for line in report.mails_planned:
-            print(f"would send: {line}")
+        print_changes(report)
         print("dry run: nothing was written and nothing was sent")
     if args.strict and report.issues:
         raise DataIssuesFound(
