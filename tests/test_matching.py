@@ -243,3 +243,18 @@ def test_result_does_not_depend_on_row_order_and_every_row_lands_once(order, dup
     rows = shuffled + [dataclasses.replace(POOL[k]) for k in dupes]
     again = link(rows)
     assert sorted(k for c in again.clusters for k in c) == list(range(len(rows)))
+
+
+def test_em_estimation_runs_on_enough_rows_and_keeps_clear_matches() -> None:
+    firsts = ["Ana", "Luis", "Marta", "Jan", "Mart", "Giulia", "Pieter", "Kadri", "Sofia", "Tom"]
+    records = []
+    for k in range(600):
+        first, surname = firsts[k % 10], f"Surname{k:04d}"
+        email = (f"p{k}@school.example",)
+        records.append(rec(f"List - A!{k + 2}", first_name=first, surname=surname, emails=email,
+                           graduation_year=2000 + k % 20))  # fmt: skip
+        records.append(rec(f"List - B!{k + 2}", first_name=first, surname=surname, emails=email,
+                           phones=(f"+3460{k:07d}",)))  # fmt: skip
+    linkage = link(records, MatchSettings(estimate=True))
+    assert len(linkage.clusters) == 600
+    assert all(len(c) == 2 for c in linkage.clusters)

@@ -15,6 +15,7 @@ string similarity). The default m/u values and why they are what they are: ``doc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -202,21 +203,21 @@ def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cpdist(a: np.ndarray, b: np.ndarray, scorer: object) -> np.ndarray:
+def cpdist(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0)
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=_WORKERS))
 
 
-def _pairwise(v: dict, sel: np.ndarray, scorer: object) -> np.ndarray:
+def _pairwise(v: dict, sel: np.ndarray, scorer: Any) -> np.ndarray:
     """``scorer`` on each selected pair, computed once per distinct pair of values (many candidate
     pairs compare the same two first names)."""
     ca, cb = v["code_a"][sel], v["code_b"][sel]
     if len(sel) == 0:
         return np.zeros(0)
     key = ca.astype(np.int64) * (int(max(ca.max(), cb.max())) + 2) + cb
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    scores = _cpdist(v["text_a"][sel][first], v["text_b"][sel][first], scorer)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    scores = cpdist(v["text_a"][sel][first], v["text_b"][sel][first], scorer)
     return scores[inverse.ravel()]
 
 
@@ -316,10 +317,10 @@ def _predicate(
         if field == "qualification":  # a recognised code that differs is a real difference
             unknown = ~(v["known_a"][sel] & v["known_b"][sel])
             out = np.zeros(len(sel), dtype=bool)
-            out[unknown] = _cpdist(a[unknown], b[unknown], fuzz.token_set_ratio) >= level.threshold
+            out[unknown] = cpdist(a[unknown], b[unknown], fuzz.token_set_ratio) >= level.threshold
             return out
         if field == "address":
-            return _cpdist(a, b, fuzz.token_sort_ratio) >= level.threshold
+            return cpdist(a, b, fuzz.token_sort_ratio) >= level.threshold
         return _pairwise(v, sel, JaroWinkler.normalized_similarity) >= level.threshold
     raise ValueError(f"comparison {field!r}: unknown level kind {kind!r}")
 

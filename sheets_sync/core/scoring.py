@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass, replace
 
 import numpy as np
+from rapidfuzz import fuzz
 
-from .comparisons import Cap, Comparison, assign_levels, field_view, name_view
+from .comparisons import Cap, Comparison, assign_levels, cpdist, field_view, name_view
 from .features import Features
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
         full_a = np.array([f"{x} {y}" for x, y in zip(f.first[a], f.sur[a], strict=True)], dtype=object)
         full_b = np.array([f"{x} {y}" for x, y in zip(f.first[b], f.sur[b], strict=True)], dtype=object)
         words = np.minimum(f.first_words[a] + f.sur_words[a], f.first_words[b] + f.sur_words[b])
-        subset = (words >= 2) & (_cpdist_set(full_a, full_b) >= 100)
+        subset = (words >= 2) & (cpdist(full_a, full_b, fuzz.token_set_ratio) >= 100)
         part_f, part_s = fc.kinds().index("part"), sc.kinds().index("part")
         w_split = np.where(subset, fc.levels[part_f].weight + sc.levels[part_s].weight, -np.inf)
         better = w_split > best + 1e-9
@@ -94,14 +95,6 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
         direct["surname"][rows[better]] = part_s
         reading[rows[better]] = 2
     return direct, reading
-
-
-def _cpdist_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    from rapidfuzz import fuzz, process
-
-    if len(a) == 0:
-        return np.zeros(0)
-    return np.asarray(process.cpdist(list(a), list(b), scorer=fuzz.token_set_ratio, workers=2))
 
 
 def score_pairs(
