@@ -511,3 +511,14 @@ def test_backend_error_after_the_budget_names_the_fix() -> None:
     with pytest.raises(BackendError, match="wait a minute"):
         workbook(emu, max_retries=3, sleeps=sleeps).read()
     assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_every_data_row_of_a_keyed_tab_can_go_away() -> None:
+    emu = new_emulator()
+    wb = workbook(emu)
+    wb.commit(wb.read(), output_writes([1, 2, 3], [(2, 3), (4, 5)]))
+    wb.commit(wb.read(), output_writes([], []))
+    assert values(emu, tabs.REVIEW) == [list(tabs.REVIEW_HEADERS)]
+    assert values(emu, tabs.ALUMNI) == [list(tabs.ALUMNI_HEADERS)]
+    review = emu.spreadsheet(KEY).sheet_by_title(tabs.REVIEW)
+    assert review.rows > review.properties["gridProperties"]["frozenRowCount"]

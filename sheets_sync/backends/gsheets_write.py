@@ -28,7 +28,8 @@ from .base import CellValue, ChartSpec, ProvisionPlan, TabWrite
 
 PROTECT_TAG = "sheets_sync: generated tab (rewritten by every sync)"
 CELL_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
-MIN_ROWS, MIN_COLS = 1000, 26  # a new tab gets Google's default grid
+MIN_ROWS, MIN_COLS = 1000, 26  # a new template tab gets Google's default grid
+SPARE_ROWS = 50  # a new output tab: its rows and a few more (it grows with appendDimension)
 DROPDOWN_ROWS = 1000
 MAX_CELL_CHARS = 50_000  # Google refuses longer cells
 PX_PER_CHAR = 7
@@ -276,7 +277,7 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
     merge = False
     if state is None:
         sheet_id = new_sheet_id
-        rows_now, cols_now = max(top + len(tw.rows), MIN_ROWS), max(width, MIN_COLS)
+        rows_now, cols_now = top + len(tw.rows) + SPARE_ROWS, max(width, MIN_COLS)
         props = {
             "sheetId": sheet_id,
             "title": tw.title,
@@ -289,6 +290,11 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
         if arranged is not None:
             merge = True
             final, kept, deletes = arranged
+            # grow first: Google refuses to delete every row below the frozen header
+            need = max(top + len(final), top + 1) + len(deletes)
+            if need > rows_now:
+                reqs.append(_append(sheet_id, "ROWS", need - rows_now))
+                rows_now = need
             for start, end in reversed(_runs(deletes)):
                 rng = {
                     "sheetId": sheet_id,
