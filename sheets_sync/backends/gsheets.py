@@ -172,7 +172,10 @@ class GSheetsWorkbook(Workbook):
         titles = [s["properties"]["title"] for s in sheets]
         grids: dict[str, Grid] = {}
         if titles:
-            params = {"valueRenderOption": "FORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
+            params: dict[str, Any] = {
+                "valueRenderOption": "FORMATTED_VALUE",
+                "dateTimeRenderOption": "FORMATTED_STRING",
+            }
             try:
                 got = self.http.values_batch_get(self.key, [quote(t) for t in titles], params)
             except APIError as err:

@@ -252,10 +252,10 @@ def arrange(
     kept_ids: set[int] = set()
     deletes: list[int] = []
     for i, k in enumerate(fresh):
-        row = wanted.get(k)
-        if row is not None and any(k) and id(row) not in kept_ids:
-            kept.append(row)
-            kept_ids.add(id(row))
+        match = wanted.get(k)
+        if match is not None and any(k) and id(match) not in kept_ids:
+            kept.append(match)
+            kept_ids.add(id(match))
         else:
             deletes.append(i)
     new = [r for r in tw.rows if id(r) not in kept_ids]
