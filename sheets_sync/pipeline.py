@@ -34,7 +34,7 @@ from .core.privacy import suppressed
 from .core.rollup import Rollup, RollupInput, build_rollup, rollup_tab
 from .core.state import State
 from .core.tables import Table, read_table
-from .errors import SourceError
+from .errors import ConfigError, SourceError
 from .report import StepTiming, SyncReport
 
 log = logging.getLogger(__name__)
@@ -319,13 +319,12 @@ def compute(
             d.append(f"suppressed {len(forgotten)}")
 
     with steps.step("match") as d:
-        settings = MatchSettings()
-        if config.matching.upper_threshold:
-            settings = MatchSettings(
-                upper=config.matching.upper_threshold,
-                lower=config.matching.lower_threshold or config.matching.upper_threshold,
-                estimate=config.matching.estimate_parameters,
+        try:
+            settings = MatchSettings.from_config(
+                config.matching.upper_threshold, config.matching.lower_threshold, config.matching.estimate_parameters
             )
+        except ValueError as exc:
+            raise ConfigError(f"[matching] {exc} — make lower_threshold <= upper_threshold") from exc
         master = build_master(
             MasterInput(
                 records=records,
