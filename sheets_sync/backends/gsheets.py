@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,13 +30,21 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
 from .. import tabs
-from ..config import Config, ListConfig
+from ..config import Config
 from ..core.model import Grid
 from ..errors import BackendError, ConcurrentEditError, ConfigError, SheetsSyncError, SourceError
-from .base import BackendStats, ListSource, ProvisionPlan, Snapshot, TabWrite, Workbook
+from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 from .gsheets_auth import authorized_session, spreadsheet_key
 from .gsheets_http import MaybeApplied, RetryingHTTPClient
 from .gsheets_lock import hold_lock
+from .gsheets_read import (
+    GSheetsListSource,
+    api_message,
+    grid_values,
+    load_emulator,
+    make_client,
+    rows_as_text,
+)
 from .gsheets_write import PROTECT_TAG, Plan, TabState, col_letter, plan_provision, plan_tab, quote
 
 __all__ = ["GSheetsListSource", "GSheetsWorkbook", "open_spreadsheet"]
@@ -51,34 +59,6 @@ FRESH_FIELDS = (
     f"sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId),"
     "data(startRow,startColumn,rowData(values(formattedValue,note))))"
 )
-
-
-def _message(err: APIError) -> str:
-    return str(err.error.get("message", "")) if isinstance(err.error, Mapping) else str(err)
-
-
-def rows_as_text(values: Sequence[Sequence[Any]]) -> tuple[tuple[str, ...], ...]:
-    out = []
-    for row in values:
-        cells = ["" if v is None else str(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        out.append(tuple(cells))
-    while out and not out[-1]:
-        out.pop()
-    return tuple(out)
-
-
-def grid_values(data: Sequence[Mapping[str, Any]]) -> dict[tuple[int, int], dict[str, Any]]:
-    """Cells of ``GridData`` blocks by (row, col)."""
-    cells: dict[tuple[int, int], dict[str, Any]] = {}
-    for block in data:
-        r0, c0 = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
-        for i, row in enumerate(block.get("rowData") or []):
-            for j, value in enumerate(row.get("values") or []):
-                if value:
-                    cells[(r0 + i, c0 + j)] = value
-    return cells
 
 
 class GSheetsWorkbook(Workbook):
@@ -107,7 +87,7 @@ class GSheetsWorkbook(Workbook):
     # ------------------------------------------------------------------ calls
 
     def _translate(self, err: APIError) -> SheetsSyncError:
-        code, message = err.code, _message(err)
+        code, message = err.code, api_message(err)
         if code == 403:
             return SourceError(
                 f"{self.account} may not open spreadsheet {self.key} ({message}). Fix: share the spreadsheet "
@@ -215,7 +195,7 @@ class GSheetsWorkbook(Workbook):
         except APIError as err:
             if err.code == 400:
                 raise ConcurrentEditError(
-                    f"an output tab was renamed or deleted while the sync ran ({_message(err)}); nothing was "
+                    f"an output tab was renamed or deleted while the sync ran ({api_message(err)}); nothing was "
                     "written. Fix: run again."
                 ) from None
             raise self._translate(err) from None
@@ -334,32 +314,11 @@ class GSheetsWorkbook(Workbook):
 # --------------------------------------------------------------------------- opening
 
 
-def _client(config: Config, session: Any) -> RetryingHTTPClient:
-    return RetryingHTTPClient(
-        None,
-        session,
-        timeout=config.google.timeout,
-        max_retries=config.google.max_retries,
-        stats=BackendStats(),
-    )
-
-
 def _save_emulator(emu: Any, path: Path) -> None:
     """Like ``emu.save`` but compact (10x faster on big states) and atomic (temp file + rename)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(emu.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _emulator(path: Path) -> Any:
-    from ..testing import SheetsEmulator
-
-    try:
-        return SheetsEmulator.load_or_create(path)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ConfigError(
-            f"emulator state {path} cannot be read ({exc}) — delete it or give another path"
-        ) from None
 
 
 def open_spreadsheet(config: Config) -> GSheetsWorkbook:
@@ -370,86 +329,9 @@ def open_spreadsheet(config: Config) -> GSheetsWorkbook:
     key = spreadsheet_key(google.spreadsheet)
     if google.emulator is not None:
         path = google.emulator
-        emu = _emulator(path)
+        emu = load_emulator(path)
         emu.ensure_spreadsheet(key, title=config.school_name)
-        http = _client(config, emu.session())
+        http = make_client(config, emu.session())
         return GSheetsWorkbook(http, key, account=emu.user_email, on_change=lambda: _save_emulator(emu, path))
     session, account = authorized_session(google)
-    return GSheetsWorkbook(_client(config, session), key, account=account)
-
-
-class GSheetsListSource(ListSource):
-    """A teacher's own spreadsheet, read in one call (shared with the service account as Viewer)."""
-
-    def __init__(
-        self,
-        key: str,
-        connect: Callable[[], tuple[RetryingHTTPClient, str]],
-        *,
-        tabs: Sequence[str] = (),
-        teacher: str = "",
-    ) -> None:
-        self.key = key
-        self.tabs = tuple(tabs)
-        self.teacher = teacher
-        self._connect = connect
-        self._title: str | None = None
-
-    @classmethod
-    def from_config(cls, config: Config, list_config: ListConfig) -> GSheetsListSource:
-        key = spreadsheet_key(list_config.spreadsheet or "")
-
-        def connect() -> tuple[RetryingHTTPClient, str]:
-            if config.google.emulator is not None:
-                emu = _emulator(config.google.emulator)
-                return _client(config, emu.session()), emu.user_email
-            session, account = authorized_session(config.google, readonly=True)
-            return _client(config, session), account
-
-        return cls(key, connect, tabs=list_config.tabs, teacher=list_config.teacher)
-
-    @property
-    def name(self) -> str:
-        return self._title or f"spreadsheet {self.key}"
-
-    def read_grids(self) -> list[Grid]:
-        http, account = self._connect()
-        params: dict[str, Any] = {
-            "includeGridData": "true",
-            "fields": "properties.title,sheets(properties(title,hidden),data(rowData(values(formattedValue))))",
-        }
-        if self.tabs:
-            params["ranges"] = [quote(t) for t in self.tabs]
-        try:
-            got = http.spreadsheets_get(self.key, params)
-        except APIError as err:
-            raise SourceError(self._problem(err, account)) from None
-        except BackendError as err:
-            raise SourceError(str(err)) from None
-        self._title = (got.get("properties") or {}).get("title") or self.key
-        grids = []
-        for sheet in got.get("sheets", []):
-            props = sheet.get("properties", {})
-            if props.get("hidden") and not self.tabs:
-                continue
-            cells = grid_values(sheet.get("data") or [])
-            height = max((r + 1 for r, _ in cells), default=0)
-            width = max((c + 1 for _, c in cells), default=0)
-            rows = [
-                [str(cells.get((r, c), {}).get("formattedValue", "")) for c in range(width)]
-                for r in range(height)
-            ]
-            grids.append(Grid(title=props.get("title", ""), rows=rows_as_text(rows), location=self._title))
-        return grids
-
-    def _problem(self, err: APIError, account: str) -> str:
-        if err.code == 403:
-            return (
-                f"spreadsheet {self.key} is not shared with {account}. Fix: ask its owner to share it with "
-                f"{account} as Viewer."
-            )
-        if err.code == 404:
-            return f"spreadsheet {self.key} not found: check the key or URL in the config's [[lists]] entry."
-        if err.code == 400 and self.tabs:
-            return f"spreadsheet {self.key} has no tab named {', '.join(self.tabs)} ({_message(err)}). Fix: correct `tabs`."
-        return f"spreadsheet {self.key} cannot be read ({err.code}: {_message(err)})."
+    return GSheetsWorkbook(make_client(config, session), key, account=account)
