@@ -30,7 +30,7 @@ from .core.lists import ListOptions, read_list
 from .core.master import MasterInput, MasterResult, build_master
 from .core.matching import MatchSettings
 from .core.model import DataIssue, Grid, ListSummary, SourceRecord
-from .core.privacy import suppressed
+from .core.privacy import suppressed, suppressed_tables, without_rows
 from .core.rollup import Rollup, RollupInput, build_rollup, rollup_tab
 from .core.state import State
 from .core.tables import Table, read_table
@@ -302,7 +302,9 @@ def compute(
         records, issues, summaries = read_lists(snapshot, config, external, today)
         records, forgotten = suppressed(records, state)
         tables, table_issues = read_template_tables(snapshot)
-        issues.extend(table_issues)
+        tables, forgotten_staff = suppressed_tables(tables, state, config.default_region, today)
+        forgotten += forgotten_staff
+        issues = without_rows([*issues, *table_issues], forgotten)  # no Data issue about their cells
         report.lists = summaries
         report.rows_read = sum(s.rows for s in summaries)
         d += [
@@ -313,7 +315,7 @@ def compute(
         if forgotten:
             report.forgotten_rows = forgotten
             report.warnings.append(
-                f"{len(forgotten)} teacher-list row(s) still hold people who asked to be forgotten "
+                f"{len(forgotten)} teacher-list/staff row(s) still hold people who asked to be forgotten "
                 f"(ignored by the sync; ask the list owners to delete them): {'; '.join(forgotten[:20])}"
             )
             d.append(f"suppressed {len(forgotten)}")

@@ -1,11 +1,12 @@
 """``forget`` (right to erasure) and ``export`` (subject access request).
 
-forget: find the person (by Alumni ID or email) with a fresh computation, record a suppression
-entry per identifier (a salted hash, never the data), purge the state rows and queued mails
-that concern them, then run one ordinary sync on that edited state, so every service-owned tab
-is rewritten without them in the same atomic commit as always. Teacher-owned cells are never
-touched by the service: they are listed so their owners can delete them, and every later sync
-ignores them (and says so) while they remain.
+forget: find the person (by Alumni ID, an absorbed alias id, or email) with a fresh computation,
+record a suppression entry per identifier (a salted hash, never the data), purge the state rows
+and the mails (pending and sent ``.eml``) that concern them, then run one ordinary sync on that
+edited state, so every service-owned tab is rewritten without them in the same atomic commit as
+always. Rows the service may not edit (teacher lists, staff tabs) are never touched: they are
+listed so their owners can delete them, and every later sync ignores them (and the office
+digest lists them) while they remain.
 
 export: everything held about the person as JSON and as a readable .xlsx.
 """
@@ -13,10 +14,15 @@ export: everything held about the person as JSON and as a readable .xlsx.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +31,24 @@ from .backends.base import Snapshot, Workbook
 from .config import Config
 from .core.identity import fingerprints, follow_alias, normalise_id
 from .core.model import Alumnus, Grid, SourceRecord
-from .core.privacy import identifier_hash, record_identifiers
+from .core.privacy import (
+    KIND,
+    SALT_KEY,
+    SALT_KIND,
+    Identifiers,
+    Suppression,
+    is_suppressed,
+    record_identifiers,
+    row_identifiers,
+    suppression_keys,
+)
 from .core.state import State
 from .errors import ConfigError
 
 log = logging.getLogger(__name__)
+
+# state kinds whose entries may name a forgotten person's Alumni ID / record fingerprints
+_PURGED_KINDS = ("member", "decision", "alumni", "alias", "sent", "pending", "digest")
 
 
 @dataclass(frozen=True)
@@ -37,14 +56,16 @@ class Person:
     alumnus: Alumnus | None
     records: tuple[SourceRecord, ...]
     alumni_id: str | None
+    staff_rows: tuple[str, ...] = ()  # Outreach / Attendance / ... rows linked to them (<tab>!<row>)
+    alumni_ids: tuple[str, ...] = ()  # their Alumni ID and every alias id leading to it
 
 
-def _compute(config: Config, snapshot: Snapshot) -> Any:
-    from . import adapters
+def _compute(config: Config, snapshot: Snapshot, external: Sequence[Any]) -> Any:
+    """A full computation, written nowhere (what a dry run sees)."""
     from .pipeline import compute, new_report
 
     report = new_report("dry-run")
-    return compute(config, snapshot, adapters.external_lists(config), report, today=dt.date.today())
+    return compute(config, snapshot, external, report, today=dt.date.today())
 
 
 def find_person(who: str, computed: Any, state: State) -> Person:
@@ -67,16 +88,19 @@ def find_person(who: str, computed: Any, state: State) -> Person:
             f"{who!r} is neither an Alumni ID (A-00042) nor an email address — give one of those"
         )
     if target is None:
-        return Person(None, (), wanted_id)
+        return Person(None, (), None)
     refs = set(target.sources)
-    return Person(target, tuple(r for r in records if r.ref in refs), target.alumni_id)
+    aid = target.alumni_id
+    staff_rows = [str(row[0]) for row in computed.master.outreach_rows if len(row) > 3 and row[3] == aid]
+    staff_rows += [e.source for e in computed.master.engagements if e.alumni_id == aid]
+    return Person(target, tuple(r for r in records if r.ref in refs), aid, tuple(dict.fromkeys(staff_rows)))
 
 
 @dataclass(frozen=True)
 class ForgetResult:
     found: bool
     alumni_id: str | None
-    teacher_cells: tuple[str, ...]
+    teacher_cells: tuple[str, ...]  # <tab>!<row> the service may not edit that still hold the person
     mails_removed: int
     report: Any = None
 
@@ -84,63 +108,133 @@ class ForgetResult:
         if not self.found:
             return ["forget: nobody matches — nothing was changed (check the Alumni ID or email)"]
         out = [
-            "forget: removed from every service-owned tab, the state tab and the outbox; "
-            f"{self.mails_removed} queued mail(s) deleted",
+            f"forget: {self.alumni_id or 'the person'} removed from every service-owned tab, the state tab "
+            f"and the outbox; {self.mails_removed} mail(s) deleted",
             "the erasure is recorded in the Sync log (date and who asked; no personal data)",
         ]
         if self.teacher_cells:
-            out.append("these teacher-owned rows still hold the person; ask their owners to delete them:")
+            out.append(
+                "these rows (teacher lists, staff tabs) still hold the person; ask their owners to delete them:"
+            )
             out.extend(f"  {ref}" for ref in self.teacher_cells)
             out.append("until then every sync ignores them and the office digest lists them")
         return out
 
 
-def _purge_state(state: State, person: Person, today: str, by: str) -> None:
+def _ids_of(state: State, alumni_id: str | None) -> set[str]:
+    """The Alumni ID and every alias id that leads to it."""
+    if not alumni_id:
+        return set()
+    return {alumni_id} | {k for k, _ in state.items("alias") if follow_alias(state, k) == alumni_id}
+
+
+def _id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
+    ids = sorted(ids)
+    if not ids:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ids)) + r")(?!\d)", re.IGNORECASE)
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+    """``value`` without the list items that mention an id (a backlog of new ids, merge pairs)."""
+    if isinstance(value, dict):
+        return {k: _scrub(v, pattern) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, pattern) for v in value if not pattern.search(json.dumps(v))]
+    return value
+
+
+def _purge_state(state: State, person: Person, keys: set[str], today: str, by: str) -> None:
     fps = set(fingerprints(person.records)) if person.records else set()
-    for kind in ("member", "decision"):
+    ids = _ids_of(state, person.alumni_id)
+    pattern = _id_pattern(ids)
+    for kind in _PURGED_KINDS:
         for key, value in list(state.items(kind)):
-            text = json.dumps(value)
-            if (
-                key in fps
-                or any(fp in key or fp in text for fp in fps)
-                or (person.alumni_id and person.alumni_id in text)
-            ):
+            text = state.entries[kind][key]
+            if key in fps or any(fp in key or fp in text for fp in fps):
                 state.delete(kind, key)
-    if person.alumni_id:
-        state.delete("alumni", person.alumni_id)
-        for key, value in list(state.items("alias")):
-            if key == person.alumni_id or value == person.alumni_id:
-                state.delete("alias", key)
-    for identifier in {i for r in person.records for i in record_identifiers(r)}:
-        state.set("suppress", identifier_hash(identifier), today, when=today)
-    state.set(
-        "erasure",
-        identifier_hash(f"erasure:{person.alumni_id or today}"),
-        {"date": today, "by": by},
-        when=today,
-    )
+            elif pattern is not None and pattern.search(key):
+                state.delete(kind, key)
+            elif pattern is not None and pattern.search(text):
+                scrubbed = _scrub(value, pattern)
+                if kind in ("digest", "pending") and not pattern.search(json.dumps(scrubbed)):
+                    state.set(kind, key, scrubbed, when=today)
+                else:
+                    state.delete(kind, key)
+    for key in keys:
+        state.set(KIND, key, today, when=today)
+    state.set("erasure", f"{today}-{len(state.keys('erasure')) + 1}", {"date": today, "by": by}, when=today)
 
 
-def _purge_outbox(folder: Path, person: Person) -> int:
-    needles = {e.lower() for r in person.records for e in r.emails}
+def _salt(state: State) -> str:
+    salt = state.get(SALT_KIND, SALT_KEY)
+    if not isinstance(salt, str) or not salt:
+        salt = secrets.token_hex(16)
+        state.set(SALT_KIND, SALT_KEY, salt, when=dt.date.today().isoformat())
+    return salt
+
+
+def _identifiers(person: Person, computed: Any, region: str) -> list[Identifiers]:
+    found = [record_identifiers(r) for r in person.records]
+    rows = set(person.staff_rows)
+    for title, table in computed.tables.items():
+        for row in table.rows:
+            if f"{table.title or title}!{row.row}" in rows:
+                found.append(row_identifiers(title, row, region, computed.today))
+    found.append(Identifiers(tuple(f"alumni:{i}" for i in person.alumni_ids)))
+    return found
+
+
+def _mail_text(path: Path) -> str:
+    """Every text part of a ``.eml`` decoded (quoted-printable, base64, HTML entities), folded."""
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    parts = [str(msg.get("Subject", "")), str(msg.get("To", ""))]
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                body = part.get_content()
+            except (LookupError, ValueError):
+                body = part.get_payload(decode=True).decode("utf-8", "replace")  # type: ignore[union-attr]
+            parts.append(html.unescape(body) if part.get_content_subtype() == "html" else body)
+    return " ".join(" ".join(parts).casefold().split())
+
+
+def _purge_outbox(folder: Path, person: Person, ids: set[str]) -> list[str]:
+    """Delete every ``.eml`` (pending, sent or delivered) that mentions the person. Returns file names."""
+    needles = {e.casefold() for r in person.records for e in r.emails}
+    needles.update(p for r in person.records for p in r.phones)
+    needles.update(" ".join(r.full_name.casefold().split()) for r in person.records if r.full_name)
     if person.alumnus is not None:
-        needles.update(e.lower() for e in person.alumnus.emails)
-        needles.add(person.alumnus.alumni_id.lower())
+        needles.update(e.casefold() for e in person.alumnus.emails)
+        needles.update(person.alumnus.phones)
         if person.alumnus.name:
-            needles.add(person.alumnus.name.lower())
-    needles.update(r.full_name.lower() for r in person.records if r.full_name)
-    removed = 0
-    if not folder.exists() or not needles:
-        return 0
-    for path in folder.rglob("*.eml"):
-        try:
-            text = path.read_bytes().decode("utf-8", "replace").lower()
-        except OSError:
-            continue
-        if any(n and n in text for n in needles):
+            needles.add(" ".join(person.alumnus.name.casefold().split()))
+    needles.discard("")
+    pattern = _id_pattern(ids)
+    removed: list[str] = []
+    if not folder.exists() or not (needles or pattern):
+        return removed
+    for path in sorted(folder.rglob("*.eml")):
+        text = _mail_text(path)
+        if any(n in text for n in needles) or (pattern is not None and pattern.search(text)):
             path.unlink(missing_ok=True)
-            removed += 1
+            removed.append(path.name)
     return removed
+
+
+def _rows_holding(person: Person, computed: Any, state: State, region: str) -> tuple[str, ...]:
+    """The person's rows, and any other row the new suppression entries catch (a name-only row)."""
+    sup = Suppression.of(state)
+    refs = {r.ref for r in person.records} | set(person.staff_rows)
+    refs.update(r.ref for r in computed.records if is_suppressed(r, sup))
+    for title, table in computed.tables.items():
+        for row in table.rows:
+            if sup.matches(row_identifiers(title, row, region, computed.today)):
+                refs.add(f"{table.title or title}!{row.row}")
+    return tuple(sorted(refs))
 
 
 def _with_state(snapshot: Snapshot, state: State) -> Snapshot:
@@ -151,24 +245,53 @@ def _with_state(snapshot: Snapshot, state: State) -> Snapshot:
 
 
 def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue: Any = None) -> ForgetResult:
+    """Erase ``who`` (Alumni ID, alias id or email) from everything the service owns (see module doc).
+
+    ``queue``: the mail queue of the sync run that rewrites the tabs (default: the config's), so the
+    mails that run plans are queued and recorded consistently.
+    """
+    from . import adapters
+    from .mail import mail_filename
     from .pipeline import run_sync
 
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    computed = _compute(config, snapshot)
+    external = adapters.external_lists(config)
+    computed = _compute(config, snapshot, external)
     person = find_person(who, computed, state)
     if person.alumnus is None and not person.records:
+        log.info("forget: nobody matches; nothing changed")
         return ForgetResult(False, None, (), 0)
+    ids = _ids_of(state, person.alumni_id)
+    person = replace(person, alumni_ids=tuple(sorted(ids)))
+    keys = suppression_keys(_identifiers(person, computed, config.default_region), _salt(state))
     today = dt.date.today().isoformat()
-    _purge_state(state, person, today, by or "unknown")
-    removed = _purge_outbox(config.outbox_dir, person)
-    teacher_cells = tuple(sorted(r.ref for r in person.records))
-    message = f"erasure of one person requested by {by or 'unknown'}; {len(teacher_cells)} teacher row(s) still hold them"
-    report, _ = run_sync(
-        config, workbook, external=(), outbox=None, snapshot=_with_state(snapshot, state), message=message
+    removed = _purge_outbox(config.outbox_dir, person, ids)
+    _purge_state(state, person, keys, today, by or "unknown")
+    for kind in ("pending", "sent"):  # mail keys whose file is gone must not block a new mail
+        for key in list(state.keys(kind)):
+            if mail_filename(key) in removed:
+                state.delete(kind, key)
+    cells = _rows_holding(person, computed, state, config.default_region)
+    message = (
+        f"erasure of one person requested by {by or 'unknown'}; "
+        f"{len(cells)} row(s) in teacher lists/staff tabs still hold them"
     )
-    log.info("erasure done: %d suppression keys, %d mails removed", len(state.keys("suppress")), removed)
-    return ForgetResult(True, person.alumni_id, teacher_cells, removed, report)
+    report, _ = run_sync(
+        config,
+        workbook,
+        external=external,
+        outbox=queue if queue is not None else adapters.mail_queue(config),
+        snapshot=_with_state(snapshot, state),
+        message=message,
+    )
+    log.info(
+        "erasure done: %d suppression keys, %d mails removed, %d rows left",
+        len(keys),
+        len(removed),
+        len(cells),
+    )
+    return ForgetResult(True, person.alumni_id, tuple(cells), len(removed), report)
 
 
 # --------------------------------------------------------------------------- export
@@ -179,16 +302,21 @@ def _row_dict(header: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
 
 
 def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
+    """Everything the service holds about ``who``, as plain data (what ``export`` writes)."""
+    from . import adapters
+
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    computed = _compute(config, snapshot)
+    computed = _compute(config, snapshot, adapters.external_lists(config))
     person = find_person(who, computed, state)
     refs = {r.ref for r in person.records}
+    staff = set(person.staff_rows)
     master = computed.master
-    data: dict[str, Any] = {
+    aid = person.alumni_id
+    return {
         "subject": who,
         "exported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "alumni_id": person.alumni_id,
+        "alumni_id": aid,
         "master_record": asdict(person.alumnus) if person.alumnus else None,
         "source_rows": [
             {"ref": r.ref, "teacher": r.teacher, "as_entered": dict(r.raw)} for r in person.records
@@ -201,16 +329,23 @@ def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
         "outreach": [
             _row_dict(tabs.OUTREACH_STATUS_HEADERS, row)
             for row in master.outreach_rows
-            if person.alumni_id and person.alumni_id in row
+            if aid and len(row) > 3 and row[3] == aid
         ],
-        "engagements": [
-            asdict(e) for e in master.engagements if person.alumni_id and e.alumni_id == person.alumni_id
+        "engagements": [asdict(e) for e in master.engagements if aid and e.alumni_id == aid],
+        "staff_rows": [
+            {"ref": f"{table.title or title}!{row.row}", "as_entered": {**row.values, **row.extra}}
+            for title, table in computed.tables.items()
+            for row in table.rows
+            if f"{table.title or title}!{row.row}" in staff
         ],
+        "service_memory": {"first_seen": (state.get("alumni", aid) or {}).get("first_seen", "")}
+        if aid
+        else {},
     }
-    return data
 
 
 def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[Path]:
+    """Write ``export-<id>-<date>.json`` and ``.xlsx`` into ``out``; returns both paths."""
     from openpyxl import Workbook as XlsxBook
 
     data = collect(config, workbook, who)
@@ -223,6 +358,7 @@ def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[P
     book = XlsxBook()
     sheet = book.active
     sheet.title = "Master record"
+    _append_text(sheet, ["Field", "Value"])
     for key, value in (data["master_record"] or {}).items():
         _append_text(sheet, [key, "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value])
     sections = {
@@ -232,6 +368,7 @@ def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[P
         "Review": data["review"],
         "Outreach": data["outreach"],
         "Engagements": data["engagements"],
+        "Staff tab rows": [{"ref": s["ref"], **s["as_entered"]} for s in data["staff_rows"]],
     }
     for title, rows in sections.items():
         ws = book.create_sheet(title)
@@ -241,8 +378,13 @@ def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[P
         _append_text(ws, headers or ["(nothing held)"])
         for row in rows:
             _append_text(ws, [row.get(h, "") for h in headers])
+        for col in ws.columns:
+            ws.column_dimensions[col[0].column_letter].width = min(
+                60, max(10, *(len(str(c.value or "")) + 2 for c in col))
+            )
     xlsx_path = out / f"{stem}.xlsx"
     book.save(xlsx_path)
+    log.info("export written: %d source rows", len(data["source_rows"]))
     return [json_path, xlsx_path]
 
 
