@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/bench_alumni.py                       # 3 seeds x 2,000 alumni, side by side
     .venv/bin/python bench/bench_alumni.py --scale 100000        # ours alone on ~100,000 list rows
+    .venv/bin/python bench/bench_alumni.py --hard                # the HARD variant (bench/hard_alumni.py)
+    .venv/bin/python bench/bench_alumni.py --hard --scale 100000
 
 Rows come from ``sheets_sync.demo.generate_school`` and are read with the real list reader
 (``core.lists.read_list``), exactly as the service reads teachers' lists: messy headers, five
 languages, nicknames, typos, dropped accents and second surnames, swapped name order, school vs
 personal emails, family landlines, siblings and pairs of different people with very common names.
+With ``--hard`` the rows are first passed through ``hard_alumni.harden`` (fewer shared identifiers
+per person, more common names and siblings, more name and course variants: see bench/README.md).
 Prints pairwise precision / recall / F1 against ``true_pairs(school)``, time and peak RSS.
 
 Splink is set up as its documentation does for person data (NameComparison with term
@@ -28,6 +32,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PeakRSS, Result, pairs_of, score, timed  # noqa: E402
+from hard_alumni import harden  # noqa: E402
 
 from sheets_sync.core import normalise as norm  # noqa: E402
 from sheets_sync.core.lists import ListOptions, read_list  # noqa: E402
@@ -37,8 +42,12 @@ from sheets_sync.demo.generate import generate_school  # noqa: E402
 from sheets_sync.demo.model import true_pairs  # noqa: E402
 
 
-def school_records(seed: int, alumni: int, lists: int) -> tuple[list[SourceRecord], set[tuple[str, str]]]:
+def school_records(
+    seed: int, alumni: int, lists: int, hard: bool = False
+) -> tuple[list[SourceRecord], set[tuple[str, str]]]:
     school = generate_school(seed, alumni=alumni, lists=lists)
+    if hard:
+        school = harden(school, seed)
     records: list[SourceRecord] = []
     for demo_list in school.lists:
         grid = Grid.from_rows(demo_list.tab, demo_list.rows)
@@ -141,39 +150,43 @@ def main() -> None:
         "--scale", type=int, default=0, help="scale run: about this many list rows, ours only"
     )
     parser.add_argument("--estimate", action="store_true", help="our engine with EM estimation of m")
+    parser.add_argument(
+        "--hard", action="store_true", help="the HARD variant of the rows (bench/hard_alumni.py)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = MatchSettings(estimate=args.estimate)
+    tag = "hard " if args.hard else ""
 
     if args.scale:
         alumni = int(args.scale / 1.9)  # the generator places an alumnus in 1.9 lists on average
         start = time.perf_counter()
-        records, truth = school_records(11, alumni, max(8, args.scale // 2500))
-        print(f"scale: generated and read {len(records)} rows in {time.perf_counter() - start:.0f}s")
+        records, truth = school_records(11, alumni, max(8, args.scale // 2500), args.hard)
+        print(f"{tag}scale: generated and read {len(records)} rows in {time.perf_counter() - start:.0f}s")
         gc.collect()
         with PeakRSS() as mem:
             start = time.perf_counter()
             predicted = run_ours(records, settings)
             seconds = time.perf_counter() - start
-        print(score(f"scale {len(records)} rows", predicted, truth, seconds, mem.peak).line())
+        print(score(f"{tag}scale {len(records)} rows", predicted, truth, seconds, mem.peak).line())
         print(f"  (peak RSS includes the {mem.base / 2**20:.0f} MB held before matching started)")
         return
 
     results: list[Result] = []
     for seed in [int(s) for s in args.seeds.split(",")]:
-        records, truth = school_records(seed, args.alumni, args.lists)
-        print(f"\nseed {seed}: {len(records)} rows, {len(truth)} true pairs")
+        records, truth = school_records(seed, args.alumni, args.lists, args.hard)
+        print(f"\n{tag}seed {seed}: {len(records)} rows, {len(truth)} true pairs")
         if args.only != "splink":
             gc.collect()
             predicted, seconds, peak = timed(lambda records=records: run_ours(records, settings))
-            results.append(score(f"seed {seed} sheets_sync", predicted, truth, seconds, peak))
+            results.append(score(f"{tag}seed {seed} sheets_sync", predicted, truth, seconds, peak))
             print(results[-1].line())
             if args.errors:
                 show_errors(records, predicted, truth, args.errors)
         if args.only != "ours":
             gc.collect()
             predicted, seconds, peak = timed(lambda records=records: run_splink(records))
-            results.append(score(f"seed {seed} splink 5 (duckdb)", predicted, truth, seconds, peak))
+            results.append(score(f"{tag}seed {seed} splink 5 (duckdb)", predicted, truth, seconds, peak))
             print(results[-1].line())
     print("\nsummary")
     for r in results:
