@@ -84,6 +84,7 @@ def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -
     from .pipeline import run_sync
 
     workbook = adapters.open_workbook(config)
+    calls_before = workbook.stats.api_calls  # the lock's calls count too (on Google it lives in the spreadsheet)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
         external = adapters.external_lists(config)
         queue = adapters.mail_queue(config) if send_mail else None
@@ -94,6 +95,7 @@ def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -
             outbox=queue,
             charts=adapters.chart_renderer(),
             dry_run=dry_run,
+            calls_before=calls_before,
         )
         if not dry_run:
             adapters.write_factsheet(config, computed)

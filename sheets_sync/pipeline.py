@@ -420,13 +420,19 @@ def run_sync(
     now: dt.datetime | None = None,
     snapshot: Snapshot | None = None,
     message: str = "",
+    calls_before: int | None = None,
 ) -> tuple[SyncReport, Computed]:
     """One sync. ``outbox`` (a :class:`sheets_sync.delivery.MailQueue`) queues mails before the
     commit and delivers them after it; ``None`` plans mails without queueing any."""
     report = new_report("dry-run" if dry_run else "sync", now)
     today = report.started.astimezone(_zone(config.timezone)).date()
     steps = _Steps(report)
-    calls_before = workbook.stats.api_calls
+    if calls_before is None:  # run_once passes the count from before it took the lock
+        calls_before = workbook.stats.api_calls
+
+    def api_calls(pending: int = 0) -> int:
+        lists = sum(getattr(getattr(e.source, "stats", None), "api_calls", 0) for e in external)
+        return workbook.stats.api_calls - calls_before + lists + pending
 
     with steps.step("snapshot") as d:
         if snapshot is None:  # ``forget`` hands in a snapshot whose state it has edited
@@ -448,7 +454,7 @@ def run_sync(
         report.outcome = "dry-run"
         report.mails_planned = [f"{m.kind} -> {len(m.to)} recipient(s): {m.subject}" for m in computed.mails]
         report.finished = dt.datetime.now(dt.timezone.utc)
-        report.api_calls = workbook.stats.api_calls - calls_before
+        report.api_calls = api_calls()
         return report, computed
 
     if outbox is not None:
@@ -460,7 +466,7 @@ def run_sync(
             d.append(f"mails {len(computed.mails)}")
 
     report.finished = dt.datetime.now(dt.timezone.utc)
-    report.api_calls = workbook.stats.api_calls - calls_before + 1  # + the commit itself
+    report.api_calls = api_calls(getattr(workbook, "commit_calls", 1))  # + the commit, for the Sync log row
     computed.writes = build_writes(
         snapshot,
         computed.master,
@@ -481,7 +487,7 @@ def run_sync(
             report.mails_sent += sent
             report.mails_failed += failed
             d.append(f"sent {sent}, failed {failed}")
-    report.api_calls = workbook.stats.api_calls - calls_before
+    report.api_calls = api_calls()
     report.finished = dt.datetime.now(dt.timezone.utc)
     return report, computed
 

@@ -76,6 +76,7 @@ class GSheetsWorkbook(Workbook):
         self.key = key
         self.account = account
         self.stats: BackendStats = http.stats
+        self.commit_calls = 2  # a re-read of the staff columns + one batchUpdate (for the Sync log row)
         self._on_change = on_change
         self._title: str | None = None
         self._sheets: list[dict[str, Any]] | None = None  # properties of every tab, from the last read
