@@ -203,7 +203,6 @@ def _common_names(
                     second = shared_second if rng.random() < 0.5 else rng.choice(COMMON_SURNAMES[lang])
                     surnames.append(second if second != surname else shared_second)
                 _rename(rng, p, first, surnames, emails)
-                p["same_name_as"] = [x for x in group if x != pid]
             if rng.random() < rates.common_same_course:
                 lead = people[group[0]]
                 for pid in group[1:]:
@@ -212,6 +211,13 @@ def _common_names(
                     people[pid]["department"] = lead["department"]
             k += size
             g += 1
+    # at scale a common name is drawn for several groups: every holder of it is a namesake
+    holders: dict[tuple[str, str], list[str]] = {}
+    for pid in pids:  # "María García López" and "María García Pérez" are both "María García"
+        holders.setdefault((people[pid]["first_name"], people[pid]["surnames"][0]), []).append(pid)
+    for group in holders.values():
+        for pid in group:
+            people[pid]["same_name_as"] = [x for x in group if x != pid]
 
 
 def _shift_year(p: dict, year: int) -> None:

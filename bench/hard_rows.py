@@ -116,8 +116,9 @@ def _name_words(rng: random.Random, style: ListStyle, p: dict, rates: HardRates)
             surnames = surnames[:1]
         elif r < rates.drop_second_surname + rates.hyphen_surname:
             surnames = ["-".join(surnames)]
-    if rng.random() < rates.particle:
-        surnames = [_particle(rng, s) for s in surnames]
+    if rng.random() < rates.particle:  # "Vries de" only in a surname column, never inside a full name
+        after = "surname" in style.columns
+        surnames = [_particle(rng, s, after) for s in surnames]
     words = [first, *surnames]
     if rng.random() < rates.typo:
         k = rng.randrange(len(words))
@@ -131,12 +132,12 @@ def _name_words(rng: random.Random, style: ListStyle, p: dict, rates: HardRates)
     return words[0], words[1:]
 
 
-def _particle(rng: random.Random, surname: str) -> str:
-    """Dutch "de Vries" written "De Vries", "Vries de" or "Vries"."""
+def _particle(rng: random.Random, surname: str, after: bool) -> str:
+    """Dutch "de Vries" written "De Vries", "Vries" or (``after``: a surname column) "Vries de"."""
     for particle in DUTCH_PARTICLES:
         if surname.startswith(particle) and len(surname) > len(particle):
             rest = surname[len(particle) :]
-            kind = rng.randrange(3)
+            kind = rng.randrange(3) if after else rng.choice((0, 2))
             if kind == 0:
                 return surname[0].upper() + surname[1:]
             return f"{rest} {particle.strip()}" if kind == 1 else rest
@@ -223,9 +224,9 @@ def _phone(rng: random.Random, lang: str, p: dict, rates: HardRates) -> str:
     if r < rates.phone_excel + rates.phone_odd_format:
         kind = rng.randrange(3)
         if kind == 0:
-            return ".".join(national[i : i + 3] for i in range(0, len(national), 3))
+            return f"{national[:3]}.{national[3:6]}.{national[6:]}"
         if kind == 1:
-            return f"+{cc}-" + "-".join(nsn[i : i + 3] for i in range(0, len(nsn), 3))
+            return f"+{cc}-{nsn[:3]}-{nsn[3:6]}-{nsn[6:]}"
         return f"(+{cc}) {nsn}"
     return format_phone(rng, nsn, person_lang, lang, landline=landline)
 
