@@ -84,7 +84,9 @@ def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -
     from .pipeline import run_sync
 
     workbook = adapters.open_workbook(config)
-    calls_before = workbook.stats.api_calls  # the lock's calls count too (on Google it lives in the spreadsheet)
+    calls_before = (
+        workbook.stats.api_calls
+    )  # the lock's calls count too (on Google it lives in the spreadsheet)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
         external = adapters.external_lists(config)
         queue = adapters.mail_queue(config) if send_mail else None
@@ -150,6 +152,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    """The demo school on the local workbook, or with ``--spreadsheet KEY --emulator STATE.json``
+    on the Google code path against the emulator (no Google account needed)."""
     from .demo import generate_school, write_demo_workbook
 
     folder: Path = args.dir
@@ -158,19 +162,43 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     for stale in (path, folder / "factsheet.html"):
         stale.unlink(missing_ok=True)
     today = dt.date.today()  # the demo's events fall in this school year and the ones before
-    school_year_end = today.year + 1 if (today.month, today.day) >= config.rollup.school_year_start else today.year
-    school = generate_school(args.seed, alumni=args.alumni, school_year_end=school_year_end)
+    school_year_end = (
+        today.year + 1 if (today.month, today.day) >= config.rollup.school_year_start else today.year
+    )
+    school = generate_school(args.seed, alumni=args.alumni, school_year_end=school_year_end, as_of=today)
     write_demo_workbook(path, school)
-    config = replace(config, workbook=path.resolve())
-    workbook = adapters.open_workbook(config)
-    created, edits = adapters.provision(workbook)
-    print(f"demo: wrote {path} with {len(school.lists)} teacher lists; init created {created} tab(s)")
+    if config.backend == "google":
+        if config.google.emulator is None:
+            raise ConfigError(
+                "demo on Google needs --emulator STATE.json: it never writes to a real spreadsheet"
+            )
+        _seed_emulator(config, path)
+        where = f"spreadsheet {config.google.spreadsheet} in {config.google.emulator}"
+    else:
+        config = replace(config, workbook=path.resolve())
+        where = str(path)
+    workbook = adapters.open_workbook(config, create=True)
+    created, _ = adapters.provision(workbook)
+    print(f"demo: wrote {where} with {len(school.lists)} teacher lists; init created {created} tab(s)")
     report = run_once(config)
     print_report(report)
     print()
-    print(f"Open {path} — tabs Alumni, Review, Rollup, Data issues, Sync log")
+    print(f"Open {where} — tabs Alumni, Review, Rollup, Data issues, Sync log")
     print(f"Digests: {config.outbox_dir}/   Factsheet: {config.factsheet_path}")
     return 0
+
+
+def _seed_emulator(config: Config, xlsx: Path) -> None:
+    from .backends.xlsx import XlsxWorkbook
+    from .testing import SheetsEmulator
+    from .testing.seed import seed_spreadsheet
+
+    assert config.google.emulator is not None and config.google.spreadsheet is not None
+    emu = SheetsEmulator.load_or_create(config.google.emulator)
+    seed_spreadsheet(
+        emu, config.google.spreadsheet, XlsxWorkbook(xlsx).read().grids, title=config.school_name
+    )
+    emu.save(config.google.emulator)
 
 
 # --------------------------------------------------------------------------- schedule

@@ -20,7 +20,6 @@ from sheets_sync.config import Config, GoogleConfig, parse_config
 BACKENDS = ["xlsx"]
 try:  # the Google backend joins the suite once it exists
     import sheets_sync.backends.gsheets  # noqa: F401
-
     from sheets_sync.testing import SheetsEmulator
 
     BACKENDS.append("google")
@@ -51,12 +50,11 @@ class Harness:
         base = _base_config(tmp_path)
         if kind == "xlsx":
             return cls(kind, replace(base, workbook=xlsx), school, tmp_path)
+        from sheets_sync.backends.xlsx import XlsxWorkbook
+        from sheets_sync.testing.seed import seed_spreadsheet
+
         emu = SheetsEmulator()
-        key = (
-            emu.import_xlsx(xlsx, title="Test school")
-            if hasattr(emu, "import_xlsx")
-            else _copy_to_emulator(emu, xlsx)
-        )
+        key = seed_spreadsheet(emu, "test-school", XlsxWorkbook(xlsx).read().grids, title="Test school")
         state = tmp_path / "emulator.json"
         emu.save(state)
         google = GoogleConfig(spreadsheet=key, emulator=state)
@@ -127,17 +125,3 @@ class Harness:
     def outbox_files(self) -> list[str]:
         folder = self.config.outbox_dir
         return sorted(p.name for p in folder.rglob("*.eml")) if folder.exists() else []
-
-
-def _copy_to_emulator(emu: Any, xlsx: Path) -> str:
-    """Every tab of the demo workbook becomes a tab of a new emulated spreadsheet (as text)."""
-    from sheets_sync.backends.xlsx import XlsxWorkbook
-    from sheets_sync.testing.a1 import quote_title
-
-    snap = XlsxWorkbook(xlsx).read()
-    titles = list(snap.grids)
-    key = emu.create_spreadsheet("Test school", sheets=titles)
-    for title, grid in snap.grids.items():
-        if grid.rows:
-            emu.set_values(key, f"{quote_title(title)}!A1", [list(r) for r in grid.rows])
-    return key

@@ -23,22 +23,31 @@ SAME_LANGUAGE = 0.8  # chance a list holding the person is in the person's langu
 
 
 def generate_school(
-    seed: int = 7, *, alumni: int = 300, lists: int = 8, school_year_end: int = 2026
+    seed: int = 7,
+    *,
+    alumni: int = 300,
+    lists: int = 8,
+    school_year_end: int = 2026,
+    as_of: dt.date | None = None,
 ) -> DemoSchool:
-    """A realistic school: messy teacher lists in five languages, staff and template rows, with truth."""
+    """A realistic school: messy teacher lists in five languages, staff and template rows, with truth.
+
+    ``as_of``: no contact date, event or story lies after this day (the demo run's today), so a
+    school year in progress has its events so far and no future ones.
+    """
     if alumni < 1 or lists < 1:
         raise ValueError("generate_school needs alumni >= 1 and lists >= 1")
     # millions of small objects and no cycles: the cyclic GC would only rescan them (~20% of the time)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(seed, alumni, lists, school_year_end)
+        return _generate(seed, alumni, lists, school_year_end, as_of)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _generate(seed: int, alumni: int, lists: int, school_year_end: int) -> DemoSchool:
+def _generate(seed: int, alumni: int, lists: int, school_year_end: int, as_of: dt.date | None) -> DemoSchool:
     names = NameSource(seed)
     styles = [style_for(i) for i in range(lists)]
     teachers = _teachers(random.Random(f"{seed}:teachers"), names, styles)
@@ -51,7 +60,7 @@ def _generate(seed: int, alumni: int, lists: int, school_year_end: int) -> DemoS
         list_languages=[s.language for s in styles],
         school_year_end=school_year_end,
     )
-    placed = _assign(random.Random(f"{seed}:assign"), people[:alumni], styles, school_year_end)
+    placed = _assign(random.Random(f"{seed}:assign"), people[:alumni], styles, school_year_end, as_of)
     demo_lists = [
         _render_list(
             random.Random(f"{seed}:list:{i}"), i, styles[i], teachers[i].name, placed[i], school_year_end
@@ -61,7 +70,7 @@ def _generate(seed: int, alumni: int, lists: int, school_year_end: int) -> DemoS
     _inject_bad_cells(random.Random(f"{seed}:bad"), demo_lists, people)
     facts = _facts(people, demo_lists, placed, teachers)
     tpl_rows, tpl_truth = template_rows(
-        random.Random(f"{seed}:templates"), people, demo_lists, teachers, school_year_end
+        random.Random(f"{seed}:templates"), people, demo_lists, teachers, school_year_end, as_of=as_of
     )
     log.info(
         "demo school: %d people, %d lists, %d list rows",
@@ -109,7 +118,11 @@ def _pick_k(rng: random.Random, limit: int) -> int:
 
 
 def _assign(
-    rng: random.Random, alumni: list[Person], styles: list[ListStyle], school_year_end: int
+    rng: random.Random,
+    alumni: list[Person],
+    styles: list[ListStyle],
+    school_year_end: int,
+    as_of: dt.date | None = None,
 ) -> list[list[Appearance]]:
     """Which lists hold whom, with the relationship each teacher states."""
     n_lists = len(styles)
@@ -119,7 +132,7 @@ def _assign(
     placed: list[list[Appearance]] = [[] for _ in styles]
     first_list: dict[str, int] = {}
     start = dt.date(school_year_end - 4, 9, 1).toordinal()
-    end = dt.date(school_year_end, 6, 30).toordinal()
+    end = min(dt.date(school_year_end, 6, 30), as_of or dt.date.max).toordinal()
     for p in alumni:
         own = by_lang.get(p.language, [])
         k = _pick_k(rng, n_lists) if not p.same_name_as else min(n_lists, rng.choice((1, 2)))

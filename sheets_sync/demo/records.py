@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sheets_sync import tabs
@@ -72,14 +73,21 @@ def template_rows(
     demo_lists: list[DemoList],
     teachers: list[Teacher],
     end: int,
+    *,
+    as_of: dt.date | None = None,
 ) -> tuple[dict[str, list[list[str]]], dict[str, list[str | None]]]:
-    """A few rows per recording sheet, columns exactly as ``tabs.TEMPLATE_HEADERS``, and who each is."""
+    """A few rows per recording sheet, columns exactly as ``tabs.TEMPLATE_HEADERS``, and who each is.
+    Dates after ``as_of`` are moved to the day before it (no event in the future)."""
+
+    def cap(day: dt.date) -> dt.date:
+        return min(day, as_of - dt.timedelta(days=1)) if as_of else day
+
     listed = [p for p in people if p.in_lists]
     guests = [p for p in people if not p.in_lists]
     organisers = [t.name for t in teachers]
     rows: dict[str, list[list[str]]] = {}
     truth: dict[str, list[str | None]] = {}
-    events = _events(end)
+    events = [(name, cap(day)) for name, day in _events(end)]
 
     # Attendance: alumni from the lists (same name, sometimes their email) and a few in no list
     att_rows: list[list[str]] = []
@@ -118,7 +126,7 @@ def template_rows(
         p = rng.choice(listed)
         # in the previous or the current school year, never in the summer holidays
         day = dt.date(end - 1, 9, 15) + dt.timedelta(days=rng.randint(0, 260))
-        day = day.replace(year=day.year - 1) if rng.random() < 0.4 else day
+        day = cap(day.replace(year=day.year - 1) if rng.random() < 0.4 else day)
         vol_rows.append(
             [
                 rng.choice(kinds),
@@ -155,7 +163,7 @@ def template_rows(
     exp_rows = []
     for k, (kind, venue, duration) in enumerate(actions):
         # current school year (February) and previous one (November)
-        day = dt.date(end - 2 if k % 2 else end, 11 if k % 2 else 2, rng.randint(1, 28))
+        day = cap(dt.date(end - 2 if k % 2 else end, 11 if k % 2 else 2, rng.randint(1, 28)))
         exp_rows.append(
             [
                 kind,
@@ -193,7 +201,7 @@ def template_rows(
     rows[tabs.COMMUNICATIONS], truth[tabs.COMMUNICATIONS] = com_rows, [None] * len(com_rows)
 
     rows[tabs.OUTREACH], truth[tabs.OUTREACH] = _outreach(rng, listed, demo_lists, end)
-    rows[tabs.STORIES], truth[tabs.STORIES] = _stories(rng, listed, organisers, end)
+    rows[tabs.STORIES], truth[tabs.STORIES] = _stories(rng, listed, organisers, end, cap)
     return rows, truth
 
 
@@ -248,13 +256,17 @@ def _outreach(
 
 
 def _stories(
-    rng: random.Random, listed: list[Person], organisers: list[str], end: int
+    rng: random.Random,
+    listed: list[Person],
+    organisers: list[str],
+    end: int,
+    cap: Callable[[dt.date], dt.date] = lambda day: day,
 ) -> tuple[list[list[str]], list[str | None]]:
     willing = [p for p in listed if p.consent == "yes"] or listed
     rows: list[list[str]] = []
     truth: list[str | None] = []
     for k, p in enumerate(rng.sample(willing, min(2, len(willing)))):
-        interview = dt.date(end - 1, 11 + k, 10)
+        interview = cap(dt.date(end - 1, 11 + k, 10))
         rows.append(
             [
                 p.full_name,
