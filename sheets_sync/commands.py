@@ -167,6 +167,8 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     )
     school = generate_school(args.seed, alumni=args.alumni, school_year_end=school_year_end, as_of=today)
     write_demo_workbook(path, school)
+    if config.school_name == Config.school_name:  # the default: give the demo its own name
+        config = replace(config, school_name="Demo VET School")
     if config.backend == "google":
         if config.google.emulator is None:
             raise ConfigError(
