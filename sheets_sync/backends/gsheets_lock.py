@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LockHeldError, SheetsSyncError
+from .xlsx_lock import pid_alive as _pid_alive
 
 if TYPE_CHECKING:
     from .gsheets import GSheetsWorkbook
@@ -43,18 +44,6 @@ class Entry:
     @property
     def token(self) -> str:
         return str(self.info.get("token", ""))
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except (OSError, OverflowError):
-        return False
-    return True
 
 
 def stale_reason(entry: Entry, stale_after: dt.timedelta, now: dt.datetime | None = None) -> str | None:

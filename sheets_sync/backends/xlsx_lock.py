@@ -46,7 +46,8 @@ def refuse_if_open_elsewhere(workbook: Path) -> None:
         )
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running on this host? (A lock of a dead process is stale.)"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -79,7 +80,7 @@ def _staleness(path: Path, info: dict[str, object], stale_after: dt.timedelta) -
     if now - started > stale_after:
         return f"older than {stale_after}"
     pid = info.get("pid")
-    if info.get("host") == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
+    if info.get("host") == socket.gethostname() and isinstance(pid, int) and not pid_alive(pid):
         return f"its process {pid} is no longer running"
     return None
 

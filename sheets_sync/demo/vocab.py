@@ -12,27 +12,7 @@ COUNTRY_CODES = {"en": "44", "es": "34", "it": "39", "nl": "31", "et": "372"}
 REGIONS = {"en": "GB", "es": "ES", "it": "IT", "nl": "NL", "et": "EE"}
 
 # The fields a teacher's column can hold (the keys of ``HEADERS``).
-FIELDS = (
-    "first_name",
-    "surname",
-    "full_name",
-    "email",
-    "phone",
-    "student_id",
-    "birth_date",
-    "graduation_year",
-    "qualification",
-    "department",
-    "category",
-    "role",
-    "strength",
-    "last_contact",
-    "consent",
-    "notes",
-    "address",
-    "postcode",
-    "city",
-)
+from ..config import FIELDS  # noqa: E402,F401  (re-exported: one list of fields for all)
 
 HEADERS: dict[str, dict[str, str]] = {
     "en": {
