@@ -313,6 +313,29 @@ def test_forget_by_an_absorbed_alias_id(tmp_path):
     _forget_and_check(h, "A-00004", extra_rows={"List - Carla Mentor!2"})
 
 
+def test_forget_finds_the_person_in_encoded_mails_by_name_alone(tmp_path):
+    from sheets_sync.core.digest import Mail
+    from sheets_sync.mail import build_message
+
+    h = make_school("xlsx", tmp_path)
+    sync(h)
+    sent_dir = h.config.outbox_dir / "sent"  # delivered over SMTP, kept as evidence
+    sent_dir.mkdir(exist_ok=True)
+    body = "Meet the class of 2019 — " + "with a long line that needs soft breaks " * 3
+    for key, who in (("owner:x:1", "Zuriñe  OLABARRIETA"), ("owner:x:2", "Maite Urrutikoetxea")):
+        mail = Mail(
+            key, "owner", ("x@school.example",), "News", f"{body}{who}.", f"<p>{body}<b>{who}</b></p>"
+        )
+        (sent_dir / f"{key.replace(':', '_')}.eml").write_bytes(
+            bytes(build_message(mail, "s@school.example"))
+        )
+    raw = (sent_dir / "owner_x_1.eml").read_bytes()
+    assert b"Zuri\xc3\xb1e" not in raw and b"OLABARRIETA" in raw  # quoted-printable on the wire
+    result = forget(h.config, h.workbook(), ZURINE[1], by="DPO")
+    assert result.found and not (sent_dir / "owner_x_1.eml").exists()
+    assert (sent_dir / "owner_x_2.eml").exists()
+
+
 @pytest.mark.parametrize("who", ["A-09999", "nobody@nowhere.example"])
 def test_forget_of_nobody_changes_nothing(tmp_path, who):
     h = make_school("xlsx", tmp_path)
