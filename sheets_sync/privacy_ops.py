@@ -237,10 +237,21 @@ def _rows_holding(person: Person, computed: Any, state: State, region: str) -> t
     return tuple(sorted(refs))
 
 
-def _with_state(snapshot: Snapshot, state: State) -> Snapshot:
-    grid = Grid.from_rows(tabs.STATE, [list(tabs.STATE_HEADERS), *state.to_rows()])
+def _without_person(snapshot: Snapshot, state: State, person: Person) -> Snapshot:
+    """The snapshot the forget run computes from: the edited state, and no old ``Alumni`` /
+    ``Review`` row of theirs (a staff decision or override there would be read back)."""
+    refs = {r.ref for r in person.records}
+    ids = set(person.alumni_ids)
     grids = dict(snapshot.grids)
-    grids[tabs.STATE] = grid
+    grids[tabs.STATE] = Grid.from_rows(tabs.STATE, [list(tabs.STATE_HEADERS), *state.to_rows()])
+    for title, gone in (
+        (tabs.ALUMNI, lambda row: bool(row) and row[0] in ids),
+        (tabs.REVIEW, lambda row: bool(refs & set(row[:2]))),
+    ):
+        grid = grids.get(title)
+        if grid is not None and grid.rows:
+            kept = [grid.rows[0], *(r for r in grid.rows[1:] if not gone(r))]
+            grids[title] = replace(grid, rows=tuple(kept))
     return replace(snapshot, grids=grids)
 
 
@@ -282,7 +293,7 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
         workbook,
         external=external,
         outbox=queue if queue is not None else adapters.mail_queue(config),
-        snapshot=_with_state(snapshot, state),
+        snapshot=_without_person(snapshot, state, person),
         message=message,
     )
     log.info(

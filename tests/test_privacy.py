@@ -310,7 +310,10 @@ def test_forget_by_an_absorbed_alias_id(tmp_path):
     state = State.from_grid(h.read().grids[tabs.STATE])
     aliases = dict(state.items("alias"))
     assert aliases == {"A-00004": "A-00002"}
+    assert state.keys("decision")
     _forget_and_check(h, "A-00004", extra_rows={"List - Carla Mentor!2"})
+    after = State.from_grid(h.read().grids[tabs.STATE])
+    assert not after.keys("decision") and not after.keys("alias")  # both were about Koldo's rows
 
 
 def test_forget_finds_the_person_in_encoded_mails_by_name_alone(tmp_path):
@@ -529,6 +532,31 @@ def test_check_warns_when_the_key_file_is_readable_by_others(tmp_path, mode, war
     assert bool(warnings) is warned
     if warned:
         assert f"chmod 600 {key}" in warnings[0]
+
+
+@pytest.mark.skipif("google" not in BACKENDS, reason="the Google backend is not in this tree yet")
+@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o600, False)])
+def test_check_command_prints_the_key_file_warning(tmp_path, monkeypatch, capsys, mode, warned):
+    from sheets_sync.cli import main
+
+    h = make_school("google", tmp_path)
+    key = tmp_path / "key.json"
+    key.write_text("{}")
+    key.chmod(mode)
+    monkeypatch.chdir(tmp_path)
+    args = [
+        "check",
+        "--spreadsheet",
+        h.config.google.spreadsheet,
+        "--emulator",
+        str(h.config.google.emulator),
+    ]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--credentials", str(key)])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert ("warning: the service-account key" in out) is warned
+    assert "List - Ana Tutor" in out  # the check itself ran
 
 
 def test_a_password_in_the_config_is_refused(tmp_path):
