@@ -158,8 +158,8 @@ def display_case(name: str, language: str | None = None) -> str:
     if not letters or not (all(c.isupper() for c in letters) or all(c.islower() for c in letters)):
         return name
     parts = _NAME_SPLIT.split(name)
-    word_positions = [i for i, p in enumerate(parts) if p and not p.isspace() and p not in "-'’"]
-    last = word_positions[-1] if word_positions else -1
+    word_positions = {i for i, p in enumerate(parts) if p and not p.isspace() and p not in "-'’"}
+    last = max(word_positions, default=-1)  # a set: a 50,000-character cell stays linear
     out: list[str] = []
     for i, part in enumerate(parts):
         low = part.lower()
