@@ -125,3 +125,55 @@ def test_refused_merge_goes_to_review_with_the_reason_side_by_side() -> None:
     linkage = link(strangers)
     assert [0, 1] in linkage.clusters and [2] in linkage.clusters
     assert any({p.i, p.j} == {1, 2} for p in linkage.review)
+
+
+def run_years(edges, grad, strong_pairs=(), weights=None):
+    strong = {(min(p), max(p)) for p in strong_pairs}
+    return run(
+        len(grad),
+        edges,
+        weights=weights,
+        grad=np.array(grad, dtype=np.int64),
+        strong=lambda x, y: (min(x, y), max(x, y)) in strong,
+    )
+
+
+@pytest.mark.parametrize(
+    ("grad", "strong_pairs", "weights", "expected"),
+    [
+        # A(2015) ~ B(no year) ~ C(2019): two people, the chain is cut
+        ([2015, -1, 2019], (), {(0, 2): 12.0}, [[0, 1], [2]]),
+        # off by one is normal ("2018/2019")
+        ([2018, -1, 2019], (), None, [[0, 1, 2]]),
+        # years unknown on one side: nothing to conflict
+        ([2015, -1, -1], (), None, [[0, 1, 2]]),
+        # a shared email / phone / id and a direct weight that is no clear non-match justify it
+        ([2015, -1, 2019], [(0, 2)], {(0, 2): 9.0}, [[0, 1, 2]]),
+        # a shared identifier alone (a family landline) does not: the pair looks like strangers
+        ([2015, -1, 2019], [(0, 2)], {(0, 2): 2.0}, [[0, 1], [2]]),
+    ],
+)
+def test_graduation_years_far_apart_are_not_chained(grad, strong_pairs, weights, expected) -> None:
+    groups, result = run_years([(0, 1), (1, 2)], grad, strong_pairs, weights)
+    assert groups == expected
+    assert result.refused == ([] if len(expected) == 1 else [(1, "graduation years more than one apart")])
+
+
+def test_direct_link_across_distant_years_needs_a_shared_identifier() -> None:
+    alone, _ = run_years([(0, 1)], [2012, 2016], weights={(0, 1): 20.0})
+    shared, _ = run_years([(0, 1)], [2012, 2016], [(0, 1)], weights={(0, 1): 20.0})
+    assert alone == [[0], [1]] and shared == [[0, 1]]
+
+
+def test_chain_through_a_row_without_a_year_is_split_and_sent_to_review() -> None:
+    common = {"first_name": "Marta", "surname": "Gil Pardo", "qualification": "Cocina y Gastronomía"}
+    records = [
+        rec("List - A!2", **common, phones=("+34600111222",), graduation_year=2015),
+        rec("List - B!2", **common, phones=("+34600111222",), emails=("marta.gil@gmail.com",)),
+        rec("List - C!2", **common, emails=("marta.gil@gmail.com",), graduation_year=2019),
+    ]
+    linkage = link(records)
+    # 1~2 (email, weight ~19.8) is taken first; 0~1 (phone, ~16.6) would put 2015 with 2019
+    assert linkage.clusters == [[0], [1, 2]]
+    assert [(p.i, p.j) for p in linkage.review] == [(0, 1)]
+    assert "same phone" in linkage.review[0].agreements

@@ -9,6 +9,9 @@ union-find, and a union is refused when the merged cluster would contain:
   than a typo / swapped day and month, unless that very pair, compared directly, is not a clear
   non-match (weight >= ``conflict_at``, the review threshold by default): a cluster never holds
   two rows that conflict *and* look like strangers side by side,
+* two rows whose graduation years differ by more than one (off by one is normal: "2018/2019"),
+  unless that very pair shares a strong identifier (``strong``: an email, a phone or a student
+  id) *and* is not a clear non-match: ``A(2015) ~ B(no year) ~ C(2019)`` is two people, not one,
 * two rows of the same list (tab) without a very strong direct link (``same_list``) between
   them: a teacher rarely lists one person twice; two similar rows in one list are usually two
   people.
@@ -29,6 +32,8 @@ from .comparisons import MIN_TYPO_ID
 
 log = logging.getLogger(__name__)
 
+MAX_YEAR_GAP = 1  # graduation years further apart than this conflict
+
 
 def ids_compatible(a: str, b: str) -> bool:
     """Equal, or one typo apart when long enough for a typo to be told from a neighbour id."""
@@ -38,6 +43,11 @@ def ids_compatible(a: str, b: str) -> bool:
 def dates_compatible(a: str, b: str) -> bool:
     """``yyyymmdd`` strings: equal, day/month swapped, or one typo apart."""
     return a == b or a == b[:4] + b[6:8] + b[4:6] or OSA.distance(a, b) <= 1
+
+
+def years_compatible(a: int, b: int) -> bool:
+    """Graduation years (``-1`` unknown): unknown, equal or one apart ("2018/2019" read either way)."""
+    return a < 0 or b < 0 or abs(a - b) <= MAX_YEAR_GAP
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,15 @@ def cluster(
     same_list: float,
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
+    grad: np.ndarray | None = None,
+    strong: Callable[[int, int], bool] | None = None,
 ) -> ClusterResult:
-    """Edges must already be in processing order (descending weight, ties by a stable key)."""
+    """Edges must already be in processing order (descending weight, ties by a stable key).
+
+    ``grad`` holds graduation years (``-1`` unknown); ``strong(x, y)`` says whether two rows share
+    an email, a phone or a student id (without it, rows with conflicting years never join).
+    """
+    years = grad.tolist() if grad is not None else None
     state = _Clusters(n)
     cannot: dict[int, set[int]] = {}
     for a, b in cannot_link:
@@ -108,6 +125,10 @@ def cluster(
                     need, why = conflict_at, "different student ids"
                 elif dob[x] and dob[y] and not dates_compatible(dob[x], dob[y]):
                     need, why = conflict_at, "different dates of birth"
+                elif years is not None and not years_compatible(years[x], years[y]):
+                    if strong is None or not strong(x, y):
+                        return "graduation years more than one apart"
+                    need, why = conflict_at, "graduation years more than one apart"
                 if tab[x] >= 0 and tab[x] == tab[y] and same_list > need:
                     need, why = same_list, "two rows of the same list"
                 if why and weight(x, y) < need:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .blocking import DEFAULT_BLOCKING, KeyRule, candidate_pairs, cross_pairs
-from .clustering import cluster
+from .clustering import cluster, ids_compatible
 from .comparisons import DEFAULT_CAPS, DEFAULT_COMPARISONS, Cap, Comparison
 from .features import Features, prepare
 from .model import SourceRecord
@@ -151,6 +151,15 @@ class _Scored:
             self.cache[(a, b)] = float(self.extra([(a, b)]).weight[0])
         return self.cache[(a, b)]
 
+    def strong(self, x: int, y: int) -> bool:
+        """The two rows share an email, a phone or a student id (up to a typo in a long id)."""
+        f = self.f
+        for codes in (f.email, f.phone):
+            a, b = codes[x], codes[y]
+            if np.intersect1d(a[a >= 0], b[b >= 0]).size:
+                return True
+        return bool(f.sid[x] and f.sid[y] and ids_compatible(f.sid[x], f.sid[y]))
+
     def extra(self, pairs: list[tuple[int, int]]) -> Scores:
         ia = np.array([min(p) for p in pairs], dtype=np.int64)
         ib = np.array([max(p) for p in pairs], dtype=np.int64)
@@ -199,7 +208,7 @@ def link(
     result = cluster(
         n, scores.i[edges], scores.j[edges], sid=f.sid, dob=f.dob, tab=f.tab_code, weight=scored.weight,
         conflict_at=settings.lower + settings.conflict_margin, same_list=settings.upper + settings.same_list_margin,
-        must_link=must, cannot_link=cannot,
+        must_link=must, cannot_link=cannot, grad=f.grad, strong=scored.strong,
     )  # fmt: skip
     labels = result.labels
 
