@@ -108,11 +108,22 @@ def qualification_code(text: str) -> str:
     if key in exact:
         return exact[key]
     tokens = key.split()
-    for phrase, code in phrases:
-        n = len(phrase)
-        if n > len(tokens):
-            continue
-        for start in range(len(tokens) - n + 1):
-            if tuple(tokens[start : start + n]) == phrase:
-                return code
-    return ""
+    best: tuple[int, str] | None = None  # (rank in ``phrases``, code): the earliest-ranked phrase found
+    by_first = _phrases_by_first_word()
+    for start, token in enumerate(tokens):  # linear in the text (a 50,000-character cell took seconds)
+        for rank, phrase, code in by_first.get(token, ()):
+            if best is not None and rank >= best[0]:
+                break
+            if tuple(tokens[start : start + len(phrase)]) == phrase:
+                best = (rank, code)
+                break
+    return best[1] if best else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases_by_first_word() -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
+    """``_qualification_table``'s phrases grouped by their first word, in rank order."""
+    grouped: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+    for rank, (phrase, code) in enumerate(_qualification_table()[1]):
+        grouped.setdefault(phrase[0], []).append((rank, phrase, code))
+    return {word: tuple(items) for word, items in grouped.items()}
