@@ -258,3 +258,44 @@ def test_em_estimation_runs_on_enough_rows_and_keeps_clear_matches() -> None:
     linkage = link(records, MatchSettings(estimate=True))
     assert len(linkage.clusters) == 600
     assert all(len(c) == 2 for c in linkage.clusters)
+
+
+@pytest.mark.parametrize(
+    ("whole", "other"),
+    [
+        ("Margus Ivask", {"first_name": "Margsu", "surname": "Ivask"}),
+        ("GARCÍA LÓPEZ María", {"first_name": "Maria", "surname": "Garcia Lopez"}),
+        ("Jan de Vries", {"first_name": "Jan", "surname": "Vries"}),
+    ],
+)
+def test_whole_name_in_the_first_name_column_is_re_split(whole: str, other: dict) -> None:
+    email = ("m.ivask@kool.ee",)
+    records = [rec("List - A!2", first_name=whole, emails=email), rec("List - B!3", emails=email, **other)]
+    linkage = link(records)
+    assert linkage.clusters == [[0, 1]]
+    assert not any("different first name" in text for text in linkage.merges[0].disagreements)
+
+
+@pytest.mark.parametrize(
+    ("first_name", "surname", "expected"),
+    [
+        ("Margus Ivask", "", ("margus", "ivask")),
+        ("GARCÍA LÓPEZ María", "", ("maria", "garcia lopez")),
+        ("Margus", "", None),
+        ("Margus Ivask", "Tamm", None),
+    ],
+)
+def test_second_reading_of_a_whole_name_in_the_first_name_column(first_name, surname, expected) -> None:
+    from sheets_sync.core.features import resplit_name
+
+    assert resplit_name(rec("List - A!2", first_name=first_name, surname=surname)) == expected
+
+
+def test_compound_first_name_without_surname_still_matches_as_given() -> None:
+    records = [
+        rec("List - A!2", first_name="Lucía Sofía", emails=("ls@x.es",), graduation_year=2014),
+        rec("List - B!3", first_name="Lucía Sofía", surname="Pardo", emails=("ls@x.es",), graduation_year=2014),
+    ]  # fmt: skip
+    linkage = link(records)
+    assert linkage.clusters == [[0, 1]]
+    assert "whole name read from the first-name column" not in linkage.merges[0].agreements

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from . import normalise
 from .model import SourceRecord
 from .synonyms import fold, nickname_groups, qualification_code
 
@@ -61,6 +62,8 @@ class Features:
     address: np.ndarray  # object, folded
     tab_code: np.ndarray
     counts: dict[str, np.ndarray]  # field -> how many records share the value (for TF weights)
+    resplit: np.ndarray | None = None  # bool: the record has a second reading of its name
+    alt: Features | None = None  # the same arrays with the second reading (see resplit_name)
 
 
 def split_name(record: SourceRecord) -> tuple[str, str]:
@@ -71,6 +74,16 @@ def split_name(record: SourceRecord) -> tuple[str, str]:
         if tokens:
             first, sur = tokens[0], " ".join(tokens[1:])
     return first, sur
+
+
+def resplit_name(record: SourceRecord) -> tuple[str, str] | None:
+    """A whole name typed in the first-name column with the surname column empty ("Margus Ivask"
+    | ""), split as a one-column name (:func:`normalise.split_name`); None for any other record.
+    It is a second reading: "María José" | "" may as well be a compound first name."""
+    if record.surname.strip() or " " not in record.first_name.strip():
+        return None
+    given, family = (fold(x) for x in normalise.split_name(record.first_name).value)
+    return (given, family) if given and family else None
 
 
 def norm_student_id(text: str) -> str:
@@ -117,17 +130,41 @@ def _dob_digits(iso: str) -> str:
     return digits if len(digits) == 8 and digits.isdigit() else ""
 
 
+def _name_arrays(first: list[str], sur: list[str], codes: np.ndarray, nicks: np.ndarray) -> dict:
+    """The name columns of :class:`Features` (``codes`` / ``nicks``: first names then surnames)."""
+    n = len(first)
+    return {
+        "first": np.asarray(first, dtype=object),
+        "sur": np.asarray(sur, dtype=object),
+        "first_code": codes[:n],
+        "sur_code": codes[n:],
+        "first_len": np.array([len(x) for x in first], dtype=np.int64),
+        "sur_len": np.array([len(x) for x in sur], dtype=np.int64),
+        "first_word_len": np.array([len(x.split(" ", 1)[0]) for x in first], dtype=np.int64),
+        "sur_word_len": np.array([len(x.split(" ", 1)[0]) for x in sur], dtype=np.int64),
+        "first_ch": np.array([ord(x[0]) if x else 0 for x in first], dtype=np.int64),
+        "sur_ch": np.array([ord(x[0]) if x else 0 for x in sur], dtype=np.int64),
+        "first_words": np.array([x.count(" ") + 1 if x else 0 for x in first], dtype=np.int64),
+        "sur_words": np.array([x.count(" ") + 1 if x else 0 for x in sur], dtype=np.int64),
+        "first_nick": nicks[:n],
+        "sur_nick": nicks[n:],
+    }
+
+
 def prepare(records: Sequence[SourceRecord]) -> Features:
     n = len(records)
     names = [split_name(r) for r in records]
     first = [f for f, _ in names]
     sur = [s for _, s in names]
-    name_codes, _ = _codes(first + sur)
+    second = [resplit_name(r) for r in records]
+    resplit = np.array([x is not None for x in second], dtype=bool)
+    alt_first = [x[0] if x else f for x, f in zip(second, first, strict=True)]
+    alt_sur = [x[1] if x else s for x, s in zip(second, sur, strict=True)]
+    name_codes, _ = _codes(first + sur + alt_first + alt_sur)
     first_counts = _codes(first)[1]
     sur_counts = _codes(sur)[1]
-    nick_first = [tuple(sorted(nickname_groups(f))) if f else () for f in first]
-    nick_sur = [tuple(sorted(nickname_groups(s))) if s else () for s in sur]
-    both = _multi_codes(nick_first + nick_sur)
+    nick = lambda names: [tuple(sorted(nickname_groups(x))) if x else () for x in names]  # noqa: E731
+    both = _multi_codes(nick(first) + nick(sur) + nick(alt_first) + nick(alt_sur))
     emails = [tuple(sorted(set(r.emails))) for r in records]
     locals_ = [tuple(sorted({e.split("@", 1)[0] for e in row if "@" in e})) for row in emails]
     phones = [tuple(sorted(set(r.phones))) for r in records]
@@ -147,22 +184,9 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     city_code, city_counts = _codes(cities)
     sid_code, _ = _codes(sids)
     obj = lambda values: np.asarray(values, dtype=object)  # noqa: E731
-    return Features(
+    features = Features(
         n=n,
-        first=obj(first),
-        sur=obj(sur),
-        first_code=name_codes[:n],
-        sur_code=name_codes[n:],
-        first_len=np.array([len(x) for x in first], dtype=np.int64),
-        sur_len=np.array([len(x) for x in sur], dtype=np.int64),
-        first_word_len=np.array([len(x.split(" ", 1)[0]) for x in first], dtype=np.int64),
-        sur_word_len=np.array([len(x.split(" ", 1)[0]) for x in sur], dtype=np.int64),
-        first_ch=np.array([ord(x[0]) if x else 0 for x in first], dtype=np.int64),
-        sur_ch=np.array([ord(x[0]) if x else 0 for x in sur], dtype=np.int64),
-        first_words=np.array([x.count(" ") + 1 if x else 0 for x in first], dtype=np.int64),
-        sur_words=np.array([x.count(" ") + 1 if x else 0 for x in sur], dtype=np.int64),
-        first_nick=both[:n],
-        sur_nick=both[n:],
+        **_name_arrays(first, sur, name_codes[: 2 * n], both[: 2 * n]),
         email=_multi_codes(emails),
         email_local=_multi_codes(locals_),
         phone=_multi_codes(phones),
@@ -192,4 +216,10 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
             "postcode": postcode_counts,
             "city": city_counts,
         },
+        resplit=resplit,
     )
+    if not resplit.any():
+        return features
+    alt = _name_arrays(alt_first, alt_sur, name_codes[2 * n :], both[2 * n :])
+    counts = features.counts | {"first_name": _codes(alt_first)[1], "surname": _codes(alt_sur)[1]}
+    return replace(features, alt=replace(features, **alt, counts=counts))

@@ -100,6 +100,11 @@ def _display(record: SourceRecord, field: str) -> str:
     return "" if value is None else str(value)
 
 
+_READINGS = {
+    1: "names in swapped order",
+    2: "same name words, split differently",
+    3: "whole name read from the first-name column",
+}
 _OTHER_NAME = {"first_name": "surname", "surname": "first_name"}
 
 
@@ -111,7 +116,7 @@ def _describe(
     reading = int(scores.swapped[k])
     swapped = reading == 1
     if reading:
-        agree.append("names in swapped order" if swapped else "same name words, split differently")
+        agree.append(_READINGS[reading])
     row = scores.levels[k].tolist()
     for col, index in enumerate(row):
         if index < 0:

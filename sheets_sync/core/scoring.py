@@ -27,7 +27,7 @@ class Scores:
     i: np.ndarray  # record index (features order)
     j: np.ndarray
     levels: np.ndarray  # (pairs, comparisons) int8, -1 = not comparable
-    swapped: np.ndarray  # int8: names read as given (0), swapped (1), re-split (2)
+    swapped: np.ndarray  # int8: names read as given (0), swapped (1), re-split (2), whole name split (3)
     weight: np.ndarray  # float64 log2 Bayes factor
 
 
@@ -59,8 +59,9 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
     vs "Salvador | Sainz Torres") — both fields then count as partly equal."""
     present = [name for name in ("first_name", "surname") if name in comparisons]
     direct = {n: assign_levels(comparisons[n], name_view(f, n, ia, ib, False)) for n in present}
-    reading = np.zeros(len(ia), dtype=np.int8)  # 0 as given, 1 swapped, 2 re-split
+    reading = np.zeros(len(ia), dtype=np.int8)  # 0 as given, 1 swapped, 2 re-split, 3 whole name
     if len(present) < 2:
+        _whole_name(f, comparisons, present, direct, reading, ia, ib)
         return direct, reading
     fc, sc = comparisons["first_name"], comparisons["surname"]
     else_f, else_s = len(fc.levels) - 1, len(sc.levels) - 1
@@ -94,7 +95,29 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
         direct["first_name"][rows[better]] = part_f
         direct["surname"][rows[better]] = part_s
         reading[rows[better]] = 2
+    _whole_name(f, comparisons, present, direct, reading, ia, ib)
     return direct, reading
+
+
+def _whole_name(f: Features, comparisons, present, direct, reading, ia, ib) -> None:
+    """Fourth reading: a whole name typed in the first-name column with the surname empty
+    ("Margus Ivask" | "") read as first name + surname (``Features.alt``); kept when it weighs more."""
+    if f.alt is None or f.resplit is None or not present:
+        return
+    # only when it yields a surname to compare on both sides ("Lucía Sofía" | "" vs "Lucía" | ""
+    # is a dropped given name, not a surname)
+    both = (f.alt.sur_code[ia] >= 0) & (f.alt.sur_code[ib] >= 0)
+    rows = np.flatnonzero((f.resplit[ia] | f.resplit[ib]) & both)
+    if not len(rows):
+        return
+    a, b = ia[rows], ib[rows]
+    best = sum(level_weights(f, comparisons[n], direct[n][rows], a) for n in present)
+    alt = {n: assign_levels(comparisons[n], name_view(f.alt, n, a, b, False)) for n in present}
+    w_alt = sum(level_weights(f.alt, comparisons[n], alt[n], a) for n in present)
+    better = w_alt > best + 1e-9
+    for n in present:
+        direct[n][rows[better]] = alt[n][better]
+    reading[rows[better]] = 3
 
 
 def score_pairs(
