@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
 import random
 import select
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from email import message_from_bytes
 from pathlib import Path
@@ -50,6 +52,7 @@ LOG_COUNTS = ("Outcome", "Lists read", "Rows read", "Alumni", "Review pairs", "D
 PAUSE_POINTS = ("queue", "commit", "backup", "replace", "replaced", "deliver", "factsheet")
 RANDOM_KILLS = 10  # spread over the whole run
 SAVE_KILLS = 5  # inside openpyxl writing the temporary file
+LANES = 2
 
 
 # --------------------------------------------------------------------------- the school
@@ -316,6 +319,32 @@ def check_rerun(b: Base, ref: Reference, config: Config, before: dict[str, tuple
     assert pending(config) == []
 
 
+def kill_and_recover(
+    b: Base, ref: Reference, cfg: Config, folder: Path, label: str, event: str, delay: float
+) -> Outcome:
+    """One kill point on a fresh copy of the base: run, SIGKILL, check, clean rerun, check."""
+    config = config_for(cfg, copy_base(b, folder))
+    first_mails = delivered(config)  # the previous run's digests: never again
+    paused = event if label.startswith("paused") else ""
+    child = Child.fork(config, pause_at=paused)
+    if paused:
+        assert child.wait_event("paused"), f"{label}: the run ended before pausing ({child.events})"
+    elif event:
+        assert child.wait_event(event), f"{label}: the run ended before {event}"
+        child.sleep(delay)
+    else:
+        child.sleep(delay)
+    killed = child.kill()
+    where = child.events[-1][1] if child.events else "before start"
+    state, lock_left = check_after_kill(b, ref, config, child.pid)
+    if paused in ("replaced", "deliver", "factsheet"):
+        assert state == "new", label
+    if paused in ("queue", "commit", "backup", "replace"):
+        assert state == "previous", label
+    check_rerun(b, ref, config, {**first_mails, **delivered(config)})
+    return Outcome(f"{label} (last event: {where})", killed, state, lock_left)
+
+
 def test_sigkill_at_random_moments_and_write_points(base, reference, tmp_path, record_property):
     b, cfg = base
     rng = random.Random(SEED)
@@ -323,31 +352,14 @@ def test_sigkill_at_random_moments_and_write_points(base, reference, tmp_path, r
     plan += [("random", "", rng.uniform(0.02, 1.0) * reference.seconds) for _ in range(RANDOM_KILLS)]
     plan += [("in save", "save", rng.uniform(0, reference.save_seconds)) for _ in range(SAVE_KILLS)]
     plan += [(f"paused at {p}", p, 0.0) for p in PAUSE_POINTS]
-    outcomes: list[Outcome] = []
     started = time.monotonic()
-    for i, (label, event, delay) in enumerate(plan):
-        folder = copy_base(b, tmp_path / f"kill{i:02d}")
-        config = config_for(cfg, folder)
-        first_mails = delivered(config)  # the previous run's digests: never again
-        paused = event if label.startswith("paused") else ""
-        child = Child.fork(config, pause_at=paused)
-        if paused:
-            assert child.wait_event("paused"), f"{label}: the run ended before pausing ({child.events})"
-        elif event:
-            assert child.wait_event(event), f"{label}: the run ended before {event}"
-            child.sleep(delay)
-        else:
-            child.sleep(delay)
-        pid = child.pid
-        killed = child.kill()
-        where = child.events[-1][1] if child.events else "before start"
-        state, lock_left = check_after_kill(b, reference, config, pid)
-        if paused in ("replaced", "deliver", "factsheet"):
-            assert state == "new", label
-        if paused in ("queue", "commit", "backup", "replace"):
-            assert state == "previous", label
-        check_rerun(b, reference, config, {**first_mails, **delivered(config)})
-        outcomes.append(Outcome(f"{label} (last event: {where})", killed, state, lock_left))
+    # two lanes (forked workers, each forking the killed syncs): the machine's two cores
+    with ProcessPoolExecutor(LANES, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [
+            pool.submit(kill_and_recover, b, reference, cfg, tmp_path / f"kill{i:02d}", *point)
+            for i, point in enumerate(plan)
+        ]
+        outcomes = [f.result() for f in futures]
     seconds = time.monotonic() - started
     killed = [o for o in outcomes if o.killed]
     record_property("kills", len(killed))
