@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,7 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 
 from ..errors import ConcurrentEditError, SourceError
 from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
+from .xlsx_fast import without_cells
 from .xlsx_lock import hold_lock, refuse_if_open_elsewhere
 from .xlsx_read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
 from .xlsx_write import apply_plan, atomic_save, write_tab
@@ -84,10 +86,11 @@ class XlsxWorkbook(Workbook):
                 "program wrote it); nothing was written. Fix: run again — it reads the new version."
             )
 
-    def _load_full(self) -> OpenpyxlWorkbook:
-        check_openable(self.path)
+    def _load_full(self, replaced: Sequence[str] = ()) -> OpenpyxlWorkbook:
+        """The whole workbook for writing; the tabs in ``replaced`` come without their cells."""
+        data = without_cells(check_openable(self.path), replaced)
         try:
-            return openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
+            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
             raise SourceError(
                 f"{self.path} cannot be opened for writing ({type(err).__name__}: {err}). Fix: open and "
@@ -97,7 +100,7 @@ class XlsxWorkbook(Workbook):
     def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
         """Replace the tabs in ``writes``; returns the new version. All or nothing."""
         self._check_unchanged(snapshot.version)
-        wb = self._load_full()
+        wb = self._load_full(replaced=[tw.title for tw in writes])
         cells = sum(write_tab(wb, tw) for tw in writes)
         _ensure_visible_active(wb)
         atomic_save(

@@ -29,6 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..core.model import Grid
 from ..errors import SourceError
 from .base import ListSource
+from .xlsx_fast import sheet_text_rows
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,10 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
             if ws.sheet_state != "visible":
                 hidden.add(ws.title)
             ws.reset_dimensions()  # trust the cells, not a possibly wrong <dimension> element
-            grids[ws.title] = Grid(title=ws.title, rows=_rows_as_text(ws.iter_rows()), location=location)
+            rows = sheet_text_rows(ws, cell_text)  # lxml, ~4x faster; None: openpyxl's own way
+            if rows is None:
+                rows = _rows_as_text(ws.iter_rows())
+            grids[ws.title] = Grid(title=ws.title, rows=rows, location=location)
     except SourceError:
         raise
     except Exception as err:  # openpyxl raises many types on malformed sheets
