@@ -50,8 +50,8 @@ SEED = 12
 COMPARED = (tabs.ALUMNI, tabs.REVIEW, tabs.OUTREACH_STATUS, tabs.ROLLUP, tabs.DATA_ISSUES)
 LOG_COUNTS = ("Outcome", "Lists read", "Rows read", "Alumni", "Review pairs", "Data issues")
 PAUSE_POINTS = ("queue", "commit", "backup", "replace", "replaced", "deliver", "factsheet")
-RANDOM_KILLS = 10  # spread over the whole run
-SAVE_KILLS = 5  # inside openpyxl writing the temporary file
+RANDOM_KILLS = 9  # spread over the whole run
+SAVE_KILLS = 4  # inside openpyxl writing the temporary file
 LANES = 2
 
 
@@ -277,17 +277,18 @@ class Outcome:
     killed: bool
     after_kill: str  # "previous" | "new"
     lock_left: bool
+    temp_left: bool
 
 
 def check_after_kill(b: Base, ref: Reference, config: Config, child_pid: int) -> tuple[str, bool]:
     """The workbook opens, no person's cell differs, outputs are the previous or the new ones."""
     path = config.workbook
     assert path is not None
-    snap = XlsxWorkbook(path).read()  # opens with openpyxl, every cell read
-    assert person_cells(snap) == b.person
     if sha(path) == b.digest:
-        state = "previous"
+        state = "previous"  # byte for byte the base workbook
     else:
+        snap = XlsxWorkbook(path).read()  # opens with openpyxl, every cell read
+        assert person_cells(snap) == b.person
         for title in (*COMPARED, tabs.STATE):
             assert snap.grids[title].rows == ref.grids[title], f"{title} is neither the old nor the new one"
         log = snap.grids[tabs.SYNC_LOG].rows
@@ -341,8 +342,12 @@ def kill_and_recover(
         assert state == "new", label
     if paused in ("queue", "commit", "backup", "replace"):
         assert state == "previous", label
+    temps = list(folder.glob(".school.xlsx.*.tmp"))  # a save killed half-way leaves its temporary file
+    for tmp in temps:  # ... found by the next night's run
+        os.utime(tmp, (time.time() - 3600, time.time() - 3600))
     check_rerun(b, ref, config, {**first_mails, **delivered(config)})
-    return Outcome(f"{label} (last event: {where})", killed, state, lock_left)
+    assert not list(folder.glob(".school.xlsx.*.tmp")), "temporary copies of the workbook left behind"
+    return Outcome(f"{label} (last event: {where})", killed, state, lock_left, bool(temps))
 
 
 def test_sigkill_at_random_moments_and_write_points(base, reference, tmp_path, record_property):
@@ -364,11 +369,14 @@ def test_sigkill_at_random_moments_and_write_points(base, reference, tmp_path, r
     killed = [o for o in outcomes if o.killed]
     record_property("kills", len(killed))
     record_property("seconds", round(seconds, 1))
-    summary = "\n".join(f"{o.point}: {o.after_kill}, lock left {o.lock_left}" for o in outcomes)
+    summary = "\n".join(
+        f"{o.point}: {o.after_kill}, lock left {o.lock_left}, temp file left {o.temp_left}" for o in outcomes
+    )
     print(f"\n{len(killed)}/{len(plan)} kills in {seconds:.1f}s (run {reference.seconds:.2f}s)\n{summary}")
     assert len(killed) >= len(plan) - 3, "most kill points must land while the sync runs"
     assert {o.after_kill for o in killed} == {"previous", "new"}
     assert any(o.lock_left for o in killed), "the stale-lock recovery was never exercised"
+    assert any(o.temp_left for o in killed), "no kill landed inside the save"
 
 
 def test_sigkill_of_the_real_cli_inside_the_save(base, reference, tmp_path):
@@ -397,6 +405,10 @@ def test_sigkill_of_the_real_cli_inside_the_save(base, reference, tmp_path):
     check_after_kill(b, reference, config, proc.pid)
     assert lock_path_for(config.workbook).exists()  # killed inside the commit: the lock is stale
     before = delivered(config)
+    temps = list(folder.glob(".school.xlsx.*.tmp"))
+    assert temps, "killed inside the save: its temporary file is left"
+    for tmp in temps:  # found by the next night's run
+        os.utime(tmp, (time.time() - 3600, time.time() - 3600))
     done = subprocess.run(
         [sys.executable, str(ROOT / "run.py"), "sync", "--workbook", str(config.workbook), "--quiet"],
         cwd=tmp_path,
@@ -406,6 +418,7 @@ def test_sigkill_of_the_real_cli_inside_the_save(base, reference, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert not lock_path_for(config.workbook).exists()
+    assert not list(folder.glob(".school.xlsx.*.tmp"))
     snap = XlsxWorkbook(config.workbook).read()
     for title in COMPARED:
         assert snap.grids[title].rows == reference.grids[title], title

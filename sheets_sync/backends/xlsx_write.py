@@ -280,6 +280,27 @@ def atomic_save(
             ) from err
         raise
     _fsync_dir(path.parent)
+    remove_stale_temps(path)
+
+
+STALE_TEMP_SECONDS = 60  # a save in progress touches its temporary file far more often than this
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Delete temporary files a killed save left next to ``path`` (each is a full copy of the
+    workbook, personal data included). Files touched in the last minute are left alone."""
+    removed = 0
+    cutoff = dt.datetime.now().timestamp() - STALE_TEMP_SECONDS
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        try:
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    if removed:
+        log.warning("removed %d temporary file(s) left by an interrupted save of %s", removed, path.name)
+    return removed
 
 
 def _backup(path: Path, keep: int) -> Path:
