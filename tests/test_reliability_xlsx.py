@@ -493,6 +493,7 @@ def test_cli_exits_5_when_a_person_saves_during_the_sync(base, tmp_path):
 
 
 def test_excel_lock_file_means_nothing_is_written(base, tmp_path):
+    """``run.py sync`` while Excel has the workbook open (its ``~$`` owner file): exit 5."""
     b, cfg = base
     config = config_for(cfg, copy_base(b, tmp_path / "excel"))
     path = config.workbook
@@ -513,4 +514,22 @@ def test_excel_lock_file_means_nothing_is_written(base, tmp_path):
     assert sha(path) == b.digest
     assert delivered(config) == mails_before
     owner_file.unlink()  # Excel closed
+    assert run_once(config).outcome in ("ok", "ok-with-issues")
+
+
+@pytest.mark.parametrize("owner_file", [".~lock.school.xlsx#", "~$hool.xlsx"])
+def test_office_lock_files_mean_nothing_is_written(base, tmp_path, owner_file):
+    """LibreOffice's lock file, and Excel's for a long name (first two characters dropped)."""
+    b, cfg = base
+    config = config_for(cfg, copy_base(b, tmp_path / "office"))
+    path = config.workbook
+    assert path is not None
+    mails_before = delivered(config)
+    (path.parent / owner_file).write_text("Ana,ana-pc,ana-pc,27.11.2026 10:00,file:///home/ana;")
+    with pytest.raises(ConcurrentEditError, match="nothing was written") as err:
+        run_once(config)
+    assert owner_file in str(err.value)
+    assert sha(path) == b.digest and delivered(config) == mails_before
+    assert not lock_path_for(path).exists()
+    (path.parent / owner_file).unlink()
     assert run_once(config).outcome in ("ok", "ok-with-issues")
