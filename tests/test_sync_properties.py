@@ -37,7 +37,7 @@ from sheets_sync.config import parse_config
 from sheets_sync.core.headers import VOCABULARY
 from sheets_sync.pipeline import run_sync
 
-EXAMPLES = 80
+EXAMPLES = 70
 BIG = 50_000
 MAX_CELL = 32_767  # Excel's limit on a cell's length
 
