@@ -449,7 +449,7 @@ def person_edits_at(event: str, path: Path, edit: str) -> Iterator[dict[str, str
         restore()
 
 
-@pytest.mark.parametrize("event", ["read", "commit", "save", "backup"])
+@pytest.mark.parametrize("event", ["read", "commit", "save"])
 def test_edit_during_the_sync_is_noticed_and_nothing_written(base, tmp_path, event):
     b, cfg = base
     config = config_for(cfg, copy_base(b, tmp_path / "edit"))
