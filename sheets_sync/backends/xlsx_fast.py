@@ -3,7 +3,7 @@
 * :func:`sheet_text_rows` — a worksheet's cells as text, parsed with lxml straight from the
   sheet's XML. Same result as ``xlsx_read._rows_as_text(ws.iter_rows())`` on a read-only
   worksheet (which builds a Python object per cell and a rich-text object per inline string),
-  about 4x faster. Workbook-level parsing (shared strings, styles, date formats) stays openpyxl's.
+  about 3x faster. Workbook-level parsing (shared strings, styles, date formats) stays openpyxl's.
 * :func:`without_cells` — the workbook bytes with some worksheets emptied, so that a commit does
   not make openpyxl parse the tabs it is about to replace.
 
