@@ -208,11 +208,13 @@ def without_cells(data: bytes, titles: Collection[str]) -> bytes:
                 for sheet in ElementTree.fromstring(archive.read(book)).iter(_SHEET)
                 if sheet.get("name") in wanted and sheet.get(_REL_ID, "") in targets
             }
+            if not blank:
+                return data
             drop = {
                 posixpath.join(posixpath.dirname(p), "_rels", posixpath.basename(p) + ".rels") for p in blank
             }
             out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:  # read once by openpyxl: no deflate
                 for info in archive.infolist():
                     if info.filename not in drop:
                         copy.writestr(
