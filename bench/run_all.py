@@ -37,7 +37,7 @@ FULL: dict[str, list[list[str]]] = {
 }
 # lines worth repeating in the summary
 HEADLINE = re.compile(
-    r"(F1=|rows/s|target|wall .*peak|API calls|^lists \||^\s*scale|summary|\d+ list rows in|rollup|Rollup)"
+    r"(F1=|rows/s|target|wall .*peak|cpu  reading|API calls|^lists \||^\s*scale|summary|\d+ list rows in|rollup|Rollup)"
 )
 
 
