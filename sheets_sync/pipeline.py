@@ -323,7 +323,9 @@ def compute(
     with steps.step("match") as d:
         try:
             settings = MatchSettings.from_config(
-                config.matching.upper_threshold, config.matching.lower_threshold, config.matching.estimate_parameters
+                config.matching.upper_threshold,
+                config.matching.lower_threshold,
+                config.matching.estimate_parameters,
             )
         except ValueError as exc:
             raise ConfigError(f"[matching] {exc} — make lower_threshold <= upper_threshold") from exc
