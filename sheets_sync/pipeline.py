@@ -16,13 +16,13 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from . import tabs
-from .backends.base import ListSource, Snapshot, TabWrite, Workbook
+from .backends.base import CellValue, ListSource, Snapshot, TabWrite, Workbook
 from .config import Config, ListConfig
 from .core.digest import DigestInput, Mail, plan_digests
 from .core.layout import keep_row_order
@@ -72,6 +72,19 @@ def progress(items: Sequence[Any], label: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(items, desc=label, unit="list", leave=False, file=sys.stderr)
+
+
+class Outbox(Protocol):
+    """What the pipeline needs of the mail queue (:class:`sheets_sync.delivery.MailQueue`)."""
+
+    def queue(self, mail: Mail) -> object: ...
+
+    def prune(self, keep: set[str]) -> int: ...
+
+    def flush(self, committed: set[str] | None = None) -> tuple[int, int]: ...
+
+
+ChartRenderer = Callable[[Rollup], Mapping[str, bytes]]
 
 
 class _Steps:
@@ -192,13 +205,13 @@ def dedupe_issues(issues: Sequence[DataIssue]) -> list[DataIssue]:
 # --------------------------------------------------------------------------- writing
 
 
-def _sync_log_rows(snapshot: Snapshot, report: SyncReport, mails_queued: int) -> list[list[object]]:
+def _sync_log_rows(snapshot: Snapshot, report: SyncReport, mails_queued: int) -> list[list[CellValue]]:
     grid = snapshot.get(tabs.SYNC_LOG)
-    previous = [list(r) for r in grid.rows[1:]] if grid else []
+    previous: list[list[CellValue]] = [list(r) for r in grid.rows[1:]] if grid else []
     finished = report.finished or dt.datetime.now(dt.timezone.utc)
     unreadable = [s.tab for s in report.lists if not s.readable]
     message = report.message or (f"unreadable lists: {', '.join(unreadable)}" if unreadable else "")
-    row: list[object] = [
+    row: list[CellValue] = [
         report.run_id,
         report.started.isoformat(timespec="seconds"),
         finished.isoformat(timespec="seconds"),
@@ -292,7 +305,7 @@ def compute(
     report: SyncReport,
     *,
     today: dt.date,
-    charts: object | None = None,
+    charts: ChartRenderer | None = None,
 ) -> Computed:
     """Everything except the write: pure apart from reading the external list sources."""
     steps = _Steps(report)
@@ -378,7 +391,7 @@ def compute(
 
     report.issues = dedupe_issues(issues)
     with steps.step("digest") as d:
-        chart_pngs = charts(rollup) if callable(charts) else {}
+        chart_pngs = charts(rollup) if charts is not None else {}
         mails, new_state = plan_digests(
             DigestInput(
                 report=report,
@@ -416,8 +429,8 @@ def run_sync(
     workbook: Workbook,
     *,
     external: Sequence[ExternalList] = (),
-    outbox: object | None = None,
-    charts: object | None = None,
+    outbox: Outbox | None = None,
+    charts: ChartRenderer | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
     snapshot: Snapshot | None = None,
@@ -445,7 +458,7 @@ def run_sync(
     if outbox is not None and not dry_run:
         with steps.step("deliver") as d:  # mails queued by earlier runs whose commit went through
             earlier = State.from_grid(snapshot.get(tabs.STATE))
-            sent, failed = outbox.flush(committed=earlier.keys("pending") | earlier.keys("sent"))  # type: ignore[attr-defined]
+            sent, failed = outbox.flush(committed=earlier.keys("pending") | earlier.keys("sent"))
             report.mails_sent += sent
             report.mails_failed += failed
             d.append(f"earlier mails sent {sent}, failed {failed}")
@@ -462,9 +475,9 @@ def run_sync(
     if outbox is not None:
         with steps.step("queue") as d:
             for mail in computed.mails:
-                outbox.queue(mail)  # type: ignore[attr-defined]
+                outbox.queue(mail)
             committed = computed.state.keys("pending") | computed.state.keys("sent")
-            outbox.prune(keep=committed)  # type: ignore[attr-defined]  # files of a commit that failed
+            outbox.prune(keep=committed)  # files of a commit that failed
             d.append(f"mails {len(computed.mails)}")
 
     report.finished = dt.datetime.now(dt.timezone.utc)
@@ -485,7 +498,7 @@ def run_sync(
 
     if outbox is not None:
         with steps.step("deliver") as d:
-            sent, failed = outbox.flush(committed={m.key for m in computed.mails})  # type: ignore[attr-defined]
+            sent, failed = outbox.flush(committed={m.key for m in computed.mails})
             report.mails_sent += sent
             report.mails_failed += failed
             d.append(f"sent {sent}, failed {failed}")
