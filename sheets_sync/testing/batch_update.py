@@ -12,7 +12,7 @@ from . import batch_extras as extras
 from . import dimensions
 from .a1 import quote_title
 from .batch_cells import Invalid
-from .fields import apply_update_mask, parse_mask
+from .fields import apply_update_mask
 from .grid import grid_range_out, normalize_format, prune_defaults
 from .resource import build
 from .state import DEFAULT_COLS, DEFAULT_ROWS, MAX_CELLS, ApiError, IdSource, Sheet, Spreadsheet, bad_request
@@ -27,20 +27,8 @@ class Context:
 Handler = Callable[[Spreadsheet, dict[str, Any], Context], dict[str, Any] | None]
 
 
-def _mask(fields: str | None) -> dict[str, Any]:
-    if not fields:
-        raise Invalid("At least one field must be updated, but none were specified.")
-    try:
-        return parse_mask(fields)
-    except ValueError:
-        raise Invalid(f"Invalid field mask: {fields}") from None
-
-
-def _sheet(ss: Spreadsheet, sheet_id: Any) -> Sheet:
-    sheet = ss.sheet_by_id(int(sheet_id or 0))
-    if sheet is None:
-        raise Invalid(f"No grid with id: {int(sheet_id or 0)}")
-    return sheet
+_mask = extras._mask  # one definition of the field-mask and sheet-id checks, shared with extras
+_sheet = extras._sheet
 
 
 def _check_cells(ss: Spreadsheet) -> None:
