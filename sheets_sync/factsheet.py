@@ -17,21 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .core.digest import format_value, headline_figures, rounded, suppress, template_environment
+from .core.rollup import TITLES
 
 log = logging.getLogger(__name__)
 
 # Rollup tables fit for the public; Relationship owners (staff names), Framework, Stocktaking
 # and PDCA (internal planning) stay in the workbook.
-PUBLIC_TABLES = (
-    "Alumni base",
-    "Time since graduation",
-    "Engagement by alumni category",
-    "Actions by department",
-    "Volunteering",
-    "Experiential actions",
-    "Net Promoter Score",
-    "Engagement rate",
-)
+PUBLIC_TABLES = TITLES[: TITLES.index("Engagement rate") + 1]  # the first eight tables
 CHART_TITLES = {
     "engagement_by_mode": "Engaged alumni by mode and category",
     "engagement_rate": "Engagement rate over school years",
