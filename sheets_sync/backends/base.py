@@ -79,6 +79,7 @@ class TabWrite:
     dropdowns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # header -> choices
     notes: Mapping[str, str] = field(default_factory=dict)  # header -> help note
     column_widths: Mapping[str, int] = field(default_factory=dict)  # header -> characters
+    widths: tuple[int, ...] = ()  # characters of the first columns by position (free-form tabs)
     charts: tuple[ChartSpec, ...] = ()
     protected: bool = True  # warning-only protection on Google, sheet protection on xlsx
     hidden: bool = False

@@ -350,6 +350,8 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
             }
         }
     )
+    for i, chars in enumerate(tw.widths):
+        reqs.append(_width(sheet_id, i, chars))
     for h, chars in tw.column_widths.items():
         if h in header:
             reqs.append(_width(sheet_id, header.index(h), chars))

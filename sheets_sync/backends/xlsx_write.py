@@ -156,6 +156,8 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
         for cell in ws[top + i + 1]:
             _bold(cell)
     col_of = {h: i + 1 for i, h in enumerate(tw.header)}
+    for i, width in enumerate(tw.widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
     for h, width in tw.column_widths.items():
         if h in col_of:
             ws.column_dimensions[get_column_letter(col_of[h])].width = width

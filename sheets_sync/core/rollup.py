@@ -268,4 +268,5 @@ def rollup_tab(rollup: Rollup) -> TabWrite:
         freeze_header=False,
         bold_rows=bold,
         charts=charts(placed),
+        widths=(34, 22, 22, 22, 22, 22),  # labels in A, then the numbers under their headers
     )
