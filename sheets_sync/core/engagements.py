@@ -78,11 +78,27 @@ class Linker:
             qualification=clean_text(qual),
         )
 
+    @cached_property
+    def by_unique_name(self) -> dict[str, Alumnus]:
+        """Alumni whose full name (order, case and accents ignored) no other alumnus shares."""
+        seen: dict[str, list[Alumnus]] = {}
+        for a in self.by_cluster:
+            key = name_key(a.name)
+            if len(key.split()) >= 2:
+                seen.setdefault(key, []).append(a)
+        return {k: v[0] for k, v in seen.items() if len(v) == 1}
+
     def match(self, queries: Sequence[SourceRecord]) -> list[Alumnus | None]:
+        """The engine first; a row giving only a name (no email or phone to weigh) falls back to the
+        one alumnus with exactly that full name, when no other alumnus has it (staff typed it)."""
         if not queries or not self.records:
             return [None] * len(queries)
         found = link_to(queries, self.records, self.clusters, self.settings)
-        return [self.by_cluster[c] if c is not None else None for c, _pair in found]
+        out = [self.by_cluster[c] if c is not None else None for c, _pair in found]
+        for i, q in enumerate(queries):
+            if out[i] is None and not q.emails and not q.phones:
+                out[i] = self.by_unique_name.get(name_key(q.full_name))
+        return out
 
 
 def _iso(text: str) -> str:
