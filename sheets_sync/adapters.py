@@ -97,13 +97,11 @@ class _Unreadable(ListSource):
 
 def mail_queue(config: Config) -> Any:
     from .delivery import MailQueue
-    from .mail import SmtpMailer
+    from .mail import SmtpMailer, mailer_from_config
 
-    smtp = None
-    if config.digest.smtp is not None:
-        smtp = SmtpMailer(config.digest.smtp, os.environ.get(config.digest.smtp.password_env))
-    sender = config.digest.smtp.sender if config.digest.smtp else "sheets-sync@localhost"
-    return MailQueue(config.outbox_dir, sender, smtp)
+    mailer = mailer_from_config(config)  # SMTP (password from the environment only) or files
+    smtp = mailer if isinstance(mailer, SmtpMailer) else None
+    return MailQueue(config.outbox_dir, mailer.sender, smtp)
 
 
 def chart_renderer() -> Callable[[Any], dict[str, bytes]]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from .core.digest import Mail
 from .errors import DeliveryError
-from .mail import SmtpMailer, build_message, mail_filename
+from .mail import ConnectionDeliveryError, Outbox, SmtpMailer, mail_filename
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +29,11 @@ class MailQueue:
         self.outbox = outbox
         self.pending = outbox / "pending"
         self.sent_dir = outbox / "sent" if smtp else outbox
-        self.sender = sender
+        self.files = Outbox(self.pending, sender)  # writes each .eml atomically
         self.smtp = smtp
 
     def queue(self, mail: Mail) -> Path:
-        self.pending.mkdir(parents=True, exist_ok=True)
-        path = self.pending / mail_filename(mail.key)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(bytes(build_message(mail, self.sender)))
-        os.replace(tmp, path)
-        return path
-
-    def discard(self, keys: Iterable[str]) -> None:
-        """Forget queued mails (e.g. mails about a person who asked to be forgotten)."""
-        for key in keys:
-            (self.pending / mail_filename(key)).unlink(missing_ok=True)
+        return self.files.deliver(mail)
 
     def prune(self, keep: set[str]) -> int:
         """Delete pending files no committed state knows (left by a run whose commit failed and
@@ -59,12 +48,17 @@ class MailQueue:
         return sorted(self.pending.glob("*.eml")) if self.pending.exists() else []
 
     def flush(self, committed: set[str] | None = None) -> tuple[int, int]:
-        """Deliver pending mails. ``committed``: only these keys' files (None = every pending file,
-        i.e. mails queued by earlier runs whose commit succeeded). Returns (sent, failed)."""
+        """Deliver pending mails. ``committed``: only these keys' files (None = every pending file).
+        Once the server cannot be reached, the other mails wait for the next run instead of each
+        waiting out the timeout. Returns (sent, failed)."""
         wanted = {mail_filename(k) for k in committed} if committed is not None else None
         sent = failed = 0
+        down = False
         for path in self.pending_files():
             if wanted is not None and path.name not in wanted:
+                continue
+            if down:
+                failed += 1
                 continue
             try:
                 if self.smtp is not None:
@@ -74,5 +68,9 @@ class MailQueue:
                 sent += 1
             except DeliveryError as exc:
                 failed += 1
-                log.warning("mail %s not delivered, will retry next run: %s", path.stem[:40], exc)
+                down = isinstance(exc, ConnectionDeliveryError)
+                # the file name holds the staff member's name: log only its hash part
+                log.warning(
+                    "mail …%s not delivered, will retry next run: %s", path.stem.rsplit("_", 1)[-1], exc
+                )
         return sent, failed

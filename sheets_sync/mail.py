@@ -240,7 +240,7 @@ def deliver_all(
             mailer.deliver(mail)
         except DeliveryError as exc:
             failed += 1
-            log.warning("%s mail %s not delivered, retried next run: %s", mail.kind, _short(mail.key), exc)
+            log.warning("%s mail %s not delivered, retried next run: %s", mail.kind, short_key(mail.key), exc)
             if isinstance(exc, ConnectionDeliveryError):
                 down = exc
             continue
@@ -252,7 +252,7 @@ def deliver_all(
     return sent, failed, state
 
 
-def _short(key: str) -> str:
+def short_key(key: str) -> str:
     """The mail key without the person's name (logs hold no names at INFO/WARNING)."""
     kind, _, rest = key.partition(":")
     return f"{kind}:{rest.rpartition(':')[2]}" if kind in ("owner", "teacher") else key
