@@ -5,8 +5,8 @@ workbook there.
 Events, in the order a local-workbook sync meets them:
 
 ``start`` -> ``read`` (snapshot taken) -> ``queue`` (a mail written to outbox/pending, once per
-mail) -> ``commit`` (XlsxWorkbook.commit entered) -> ``save`` / ``save-done`` (openpyxl writing
-the temporary file) -> ``backup`` -> ``replace`` (just before os.replace of the workbook) ->
+mail) -> ``commit`` (XlsxWorkbook.commit entered) -> ``save`` / ``save-done`` (writing the temporary
+file, openpyxl's save or the spliced bytes) -> ``backup`` -> ``replace`` (just before os.replace of the workbook) ->
 ``replaced`` (just after) -> ``deliver`` (a pending mail moved to outbox/, once per mail) ->
 ``factsheet`` -> ``done``.
 
@@ -46,8 +46,6 @@ EVENTS = (
 
 def install(hook: Hook) -> Callable[[], None]:
     """Wrap the write path so that ``hook(event, detail)`` runs at each event; returns ``restore``."""
-    import openpyxl.workbook.workbook as opx
-
     from sheets_sync import adapters
     from sheets_sync.backends import xlsx, xlsx_write
 
@@ -103,7 +101,7 @@ def install(hook: Hook) -> Callable[[], None]:
 
     patch(xlsx.XlsxWorkbook, "read", read)
     patch(xlsx.XlsxWorkbook, "commit", before("commit"))
-    patch(opx.Workbook, "save", save)
+    patch(xlsx_write, "write_temporary", save)
     patch(xlsx_write, "_backup", before("backup"))
     patch(os, "replace", replace)
     patch(adapters, "write_factsheet", before("factsheet"))

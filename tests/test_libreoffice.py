@@ -19,7 +19,11 @@ import pytest
 from sheets_sync import tabs
 from sheets_sync.backends.base import ChartSpec, TabWrite
 from sheets_sync.backends.xlsx import XlsxWorkbook
+from sheets_sync.backends.xlsx_read import read_xlsx
+from sheets_sync.backends.xlsx_splice import strip_kept
 from sheets_sync.core.provision import plan_all
+from tests.test_xlsx_splice import WRITES as SPLICE_WRITES
+from tests.test_xlsx_splice import commit, describe
 
 pytestmark = pytest.mark.integration
 
@@ -128,3 +132,21 @@ def test_libreoffice_keeps_payloads_as_text_cells_and_our_formatting(converted: 
 def test_pdf_is_rendered(converted: dict[str, Path]) -> None:
     pdf = converted["pdf"] / "school.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
+
+
+def test_a_workbook_libreoffice_saved_commits_by_splice_as_by_a_full_round_trip(
+    converted: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice writes shared strings and its own attributes: the kept tabs are copied, and
+    the result is what openpyxl's full round trip gives."""
+    saved = converted["xlsx"] / "school.xlsx"
+    _stripped, kept = strip_kept(saved.read_bytes(), [w.title for w in SPLICE_WRITES])
+    assert tabs.STAFF in kept.sheet_data and kept.shared
+    paths = []
+    for name, splice in (("spliced", True), ("full", False)):
+        (tmp_path / name).mkdir()
+        paths.append(
+            commit(Path(shutil.copy(saved, tmp_path / name / "school.xlsx")), monkeypatch, splice=splice)
+        )
+    assert describe(paths[0]) == describe(paths[1])
+    assert read_xlsx(paths[0]).grids == read_xlsx(paths[1]).grids

@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheets_sync import tabs
-from sheets_sync.backends.base import ChartSpec, TabWrite
+from sheets_sync.backends.base import ChartSpec, ProvisionPlan, TabWrite
 from sheets_sync.backends.xlsx import XlsxListSource, XlsxWorkbook, sources_in_folder
 from sheets_sync.backends.xlsx_lock import lock_path_for
 from sheets_sync.backends.xlsx_read import cell_text
@@ -281,10 +281,9 @@ def test_commit_returns_the_new_version_so_a_second_commit_is_accepted(tmp_path:
     assert wb.read().grids[tabs.DATA_ISSUES].rows[1] == ("b",)
 
 
-def test_a_failure_while_saving_leaves_the_old_file_intact(tmp_path: Path, monkeypatch) -> None:
+def test_a_failure_while_provisioning_leaves_the_old_file_intact(tmp_path: Path, monkeypatch) -> None:
     path = make_file(tmp_path / "wb.xlsx", {"S": [["x"]]})
     wb = XlsxWorkbook(path)
-    snapshot = wb.read()
     before = path.read_bytes()
 
     def disk_full(self, filename):  # writes half a file, then fails like a full disk
@@ -293,7 +292,24 @@ def test_a_failure_while_saving_leaves_the_old_file_intact(tmp_path: Path, monke
 
     monkeypatch.setattr(openpyxl.Workbook, "save", disk_full)
     with pytest.raises(BackendError, match="left as it was"):
+        wb.provision([ProvisionPlan(title="New", create=True, header_row=0, edits=())])
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wb.xlsx"]
+
+
+def test_a_failure_while_saving_leaves_the_old_file_intact(tmp_path: Path, monkeypatch) -> None:
+    path = make_file(tmp_path / "wb.xlsx", {"S": [["x"]]})
+    wb = XlsxWorkbook(path)
+    snapshot = wb.read()
+    before = path.read_bytes()
+
+    def disk_full(*_args):  # the temporary file is written, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(BackendError, match="left as it was"):
         wb.commit(snapshot, writes([["a"]]))
+    monkeypatch.undo()
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wb.xlsx"]  # no temp file left behind
 

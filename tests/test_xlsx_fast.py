@@ -20,6 +20,7 @@ from sheets_sync.backends import xlsx_fast, xlsx_read
 from sheets_sync.backends.base import TabWrite
 from sheets_sync.backends.xlsx import XlsxWorkbook
 from sheets_sync.backends.xlsx_fast import sheet_text_rows, without_cells
+from sheets_sync.backends.xlsx_splice import KeptCells
 
 
 def slow_and_fast(path: Path) -> list[tuple[str, object, object]]:
@@ -169,6 +170,7 @@ WRITES = [
 def commit(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> openpyxl.Workbook:
     if not fast:
         monkeypatch.setattr("sheets_sync.backends.xlsx.without_cells", lambda data, titles: data)
+        monkeypatch.setattr("sheets_sync.backends.xlsx.strip_kept", lambda data, titles: (data, KeptCells()))
     book = XlsxWorkbook(path, backups=0)
     book.commit(book.read(), WRITES)
     monkeypatch.undo()

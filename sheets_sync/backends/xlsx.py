@@ -31,7 +31,8 @@ from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 from .xlsx_fast import without_cells
 from .xlsx_lock import hold_lock, refuse_if_open_elsewhere
 from .xlsx_read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
-from .xlsx_write import apply_plan, atomic_save, write_tab
+from .xlsx_splice import SpliceError, strip_kept
+from .xlsx_write import apply_plan, atomic_save, workbook_bytes, write_tab
 
 __all__ = ["XlsxWorkbook", "XlsxListSource", "sources_in_folder"]
 
@@ -88,7 +89,9 @@ class XlsxWorkbook(Workbook):
 
     def _load_full(self, replaced: Sequence[str] = ()) -> OpenpyxlWorkbook:
         """The whole workbook for writing; the tabs in ``replaced`` come without their cells."""
-        data = without_cells(check_openable(self.path), replaced)
+        return self._load(without_cells(check_openable(self.path), replaced))
+
+    def _load(self, data: bytes) -> OpenpyxlWorkbook:
         try:
             return openpyxl.load_workbook(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
@@ -98,17 +101,28 @@ class XlsxWorkbook(Workbook):
             ) from None
 
     def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
-        """Replace the tabs in ``writes``; returns the new version. All or nothing."""
+        """Replace the tabs in ``writes``; returns the new version. All or nothing.
+
+        The other tabs' cells are copied over as they are, not re-parsed (:mod:`.xlsx_splice`);
+        when that is not possible for a workbook, openpyxl round-trips them."""
         self._check_unchanged(snapshot.version)
-        wb = self._load_full(replaced=[tw.title for tw in writes])
+        replaced = [tw.title for tw in writes]
+        data = check_openable(self.path)
+        stripped, kept = strip_kept(data, replaced)
+        wb = self._load(stripped)
         cells = sum(write_tab(wb, tw) for tw in writes)
         _ensure_visible_active(wb)
-        atomic_save(
-            wb,
-            self.path,
-            backups=self.backups,
-            before_replace=lambda: self._check_unchanged(snapshot.version),
-        )
+        unchanged = lambda: self._check_unchanged(snapshot.version)  # noqa: E731
+        try:
+            content = (lambda f: kept.splice(workbook_bytes(wb), f)) if kept else wb
+            atomic_save(content, self.path, backups=self.backups, before_replace=unchanged)
+        except SpliceError as err:
+            log.info("commit: the kept tabs are re-parsed (%s)", err)
+            wb = self._load(without_cells(data, replaced))
+            for tw in writes:
+                write_tab(wb, tw)
+            _ensure_visible_active(wb)
+            atomic_save(wb, self.path, backups=self.backups, before_replace=unchanged)
         self.stats.cells_written += cells
         version = file_version(self.path) or ""
         self._read_version = version

@@ -8,14 +8,17 @@ them in Excel or LibreOffice keeps them text.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from copy import copy
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell.cell import Cell
@@ -25,6 +28,7 @@ from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import BackendError, ConcurrentEditError
 from .base import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
@@ -247,14 +251,36 @@ def _format_columns(ws: Worksheet, columns: Sequence[ColumnFormat], header: int)
             _dropdown(ws, cf.col + 1, header + 1, header + DROPDOWN_ROWS, cf.choices)
 
 
+def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
+    """The workbook as an uncompressed .xlsx in memory (for :mod:`.xlsx_splice` to finish)."""
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)  # as wb.save does
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return out.getvalue()
+
+
+Content = OpenpyxlWorkbook | Callable[[BinaryIO], None]  # a workbook, or what writes the file
+
+
+def write_temporary(f: BinaryIO, content: Content) -> None:
+    """Write ``content`` to the open temporary file and make it durable (fsync)."""
+    if isinstance(content, OpenpyxlWorkbook):
+        content.save(f)
+    else:
+        content(f)
+    f.flush()
+    os.fsync(f.fileno())
+
+
 def atomic_save(
-    wb: OpenpyxlWorkbook,
+    content: Content,
     path: Path,
     *,
     backups: int,
     before_replace: Callable[[], None] = lambda: None,
 ) -> None:
-    """Save to a temporary file next to ``path``, fsync, back up the current file (keep the last
+    """Save ``content`` (a workbook, or a function writing one) to a temporary file next to ``path``, fsync, back up the current file (keep the last
     ``backups``), then ``os.replace``: a crash at any moment leaves the old or the new file.
     ``before_replace`` runs last (re-check that nobody changed the file); if it raises, nothing
     is replaced."""
@@ -262,9 +288,7 @@ def atomic_save(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
-            wb.save(f)
-            f.flush()
-            os.fsync(f.fileno())
+            write_temporary(f, content)
         if path.exists():
             shutil.copymode(path, tmp)
             if backups > 0:
