@@ -86,6 +86,11 @@ def resplit_name(record: SourceRecord) -> tuple[str, str] | None:
     return (given, family) if given and family else None
 
 
+def full_name_key(first: str, sur: str) -> str:
+    """All words of a folded name, sorted: the same key for "María García" and "García, María"."""
+    return " ".join(sorted(set(f"{first} {sur}".split())))
+
+
 def norm_student_id(text: str) -> str:
     """Spaces, dashes, dots and leading zeros do not make a different id ("007" ~ "7")."""
     compact = _ID_JUNK.sub("", text).upper()
@@ -125,6 +130,41 @@ def _multi_codes(rows: list[tuple[str, ...]]) -> np.ndarray:
     return out
 
 
+def _identity_groups(columns: list[np.ndarray]) -> np.ndarray:
+    """Label per record: records joined by a shared email, phone or student id (transitively)
+    share a label. Min-label propagation over (record, value) pairs; a few rounds suffice."""
+    n = len(columns[0])
+    rows, values = [], []
+    offset = 0
+    for col in columns:
+        r, c = np.nonzero(col >= 0)
+        rows.append(r)
+        values.append(col[r, c] + offset)
+        offset += int(col.max()) + 1 if col.size else 0
+    row, value = np.concatenate(rows), np.concatenate(values)
+    labels = np.arange(n)
+    if not len(row):
+        return labels
+    while True:
+        per_value = pd.Series(labels[row]).groupby(value).transform("min").to_numpy()
+        new = labels.copy()
+        np.minimum.at(new, row, per_value)
+        new = new[new]  # jump to the label's own label
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
+def _holders(key: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per record: how many identity groups carry its full name (``key`` -1 = none -> 0)."""
+    out = np.zeros(len(key), dtype=np.int64)
+    known = key >= 0
+    if known.any():
+        frame = pd.DataFrame({"key": key[known], "group": group[known]})
+        out[known] = frame.groupby("key")["group"].transform("nunique").to_numpy()
+    return out
+
+
 def _dob_digits(iso: str) -> str:
     digits = iso.replace("-", "")
     return digits if len(digits) == 8 and digits.isdigit() else ""
@@ -161,6 +201,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     alt_first = [x[0] if x else f for x, f in zip(second, first, strict=True)]
     alt_sur = [x[1] if x else s for x, s in zip(second, sur, strict=True)]
     name_codes, _ = _codes(first + sur + alt_first + alt_sur)
+    full_code, _ = _codes([full_name_key(a, b) for a, b in zip(first, sur, strict=True)])
     first_counts = _codes(first)[1]
     sur_counts = _codes(sur)[1]
     nick = lambda names: [tuple(sorted(nickname_groups(x))) if x else () for x in names]  # noqa: E731
@@ -183,13 +224,15 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     postcode_code, postcode_counts = _codes(postcodes)
     city_code, city_counts = _codes(cities)
     sid_code, _ = _codes(sids)
+    email_code, phone_code = _multi_codes(emails), _multi_codes(phones)
+    holders = _holders(full_code, _identity_groups([email_code, phone_code, sid_code[:, None]]))
     obj = lambda values: np.asarray(values, dtype=object)  # noqa: E731
     features = Features(
         n=n,
         **_name_arrays(first, sur, name_codes[: 2 * n], both[: 2 * n]),
-        email=_multi_codes(emails),
+        email=email_code,
         email_local=_multi_codes(locals_),
-        phone=_multi_codes(phones),
+        phone=phone_code,
         sid=obj(sids),
         sid_code=sid_code,
         sid_len=np.array([len(x) for x in sids], dtype=np.int64),
@@ -212,6 +255,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         counts={
             "first_name": first_counts,
             "surname": sur_counts,
+            "full_name": holders,
             "qualification": qual_counts,
             "postcode": postcode_counts,
             "city": city_counts,

@@ -45,6 +45,14 @@ class MatchSettings:
         0.0  # rows with different ids / birth dates join only at weight >= lower + margin
     )
     corroborate: bool = True  # names alone never merge: something else (email, phone, year...) must agree
+    # ... unless the lists are large enough to tell a rare full name from a common one (the
+    # crowding correction of the name weight then holds common names back): see docs/matching.md
+    name_frequency_rows: int = 1000
+
+    def corroborate_for(self, rows: int) -> bool:
+        """Whether the "a name alone never merges" rule applies to lists of ``rows`` rows."""
+        return self.corroborate and rows < self.name_frequency_rows
+
     max_block: int = 400  # blocking keys shared by more rows than this are skipped
     min_records_for_em: int = 1000
 
@@ -169,7 +177,7 @@ class _Scored:
         ia = np.array([min(p) for p in pairs], dtype=np.int64)
         ib = np.array([max(p) for p in pairs], dtype=np.int64)
         s = self.settings
-        return score_pairs(self.f, ia, ib, self.comparisons, s.caps, s.upper, s.corroborate)
+        return score_pairs(self.f, ia, ib, self.comparisons, s.caps, s.upper, s.corroborate_for(self.f.n))
 
 
 def _pair(records, perm, scores: Scores, k: int, settings: MatchSettings, comparisons) -> ScoredPair:
@@ -200,7 +208,7 @@ def link(
     comparisons = settings.comparisons
     if settings.estimate and n >= settings.min_records_for_em and len(ci) >= 500:
         comparisons = estimate_m(f, ci, cj, comparisons, settings.prior_weight)
-    scores = score_pairs(f, ci, cj, comparisons, settings.caps, settings.upper, settings.corroborate)
+    scores = score_pairs(f, ci, cj, comparisons, settings.caps, settings.upper, settings.corroborate_for(n))
     scored = _Scored(f, scores, settings, comparisons)
     log.info(
         "matching: %d records, %d candidate pairs scored in %.1fs", n, len(ci), time.perf_counter() - started
@@ -282,7 +290,9 @@ def link_to(
     combined = list(queries) + list(records)
     f = prepare(combined)
     qi, rj = cross_pairs(f, nq, settings.blocking, settings.max_block)
-    scores = score_pairs(f, qi, rj, settings.comparisons, settings.caps, settings.upper, settings.corroborate)
+    scores = score_pairs(
+        f, qi, rj, settings.comparisons, settings.caps, settings.upper, settings.corroborate_for(len(records))
+    )
     order = np.lexsort((rj, qi, -scores.weight))
     best: dict[int, int] = {}
     for k in order.tolist():

@@ -120,6 +120,32 @@ def _whole_name(f: Features, comparisons, present, direct, reading, ia, ib) -> N
     reading[rows[better]] = 3
 
 
+def _crowded_names(
+    f: Features, by_field: dict[str, Comparison], names: dict, ia, ib, name_weight
+) -> np.ndarray:
+    """Correction of the name weight for a full name many rows carry.
+
+    Every row with the same full name (words folded and sorted) besides the pair is one more row
+    that would have agreed with the other side just as well, so ``u`` of the name agreement is
+    ``max(u_first * u_surname, floor_first * floor_surname * c)``, with ``c`` such rows on the
+    more crowded side: one bit less each time ``c`` doubles. "Mart Tamm" on 15 rows, or "Luca
+    Eposito" next to 32 rows of "Luca Esposito", is a much weaker clue than a name only the
+    pair carries. Applies to pairs whose names agree (positive name weight at the level floors)."""
+    out = np.zeros(len(ia))
+    counts = f.counts.get("full_name")
+    if counts is None or "first_name" not in names or "surname" not in names:
+        return out
+    floor = np.zeros(len(ia))
+    for field in ("first_name", "surname"):
+        table = np.array([lv.weight for lv in by_field[field].levels] + [0.0])
+        floor += table[names[field].astype(np.int64)]
+    competitors = np.maximum(counts[ia], counts[ib]) - _TF_SELF
+    rows = np.flatnonzero((floor > 0) & (competitors > 1))
+    ceiling = floor[rows] - np.log2(competitors[rows])
+    out[rows] = np.minimum(name_weight[rows], ceiling) - name_weight[rows]
+    return out
+
+
 def score_pairs(
     f: Features,
     ia: np.ndarray,
@@ -137,6 +163,7 @@ def score_pairs(
         first_else = names["first_name"] == len(by_field["first_name"].levels) - 1
     levels = np.full((len(ia), len(comparisons)), -1, dtype=np.int8)
     weight = np.zeros(len(ia))
+    name_weight = np.zeros(len(ia))
     for col, comparison in enumerate(comparisons):
         if comparison.field in names:
             lv = names[comparison.field]
@@ -145,8 +172,11 @@ def score_pairs(
         levels[:, col] = lv
         w = level_weights(f, comparison, lv, ia)
         weight += w
-        if comparison.field not in names:
+        if comparison.field in names:
+            name_weight += w
+        else:
             corroborated |= w > 0
+    weight += _crowded_names(f, by_field, names, ia, ib, name_weight)
     if corroborate:  # a name alone, however rare, is never enough to merge
         weight[~corroborated] = np.minimum(weight[~corroborated], upper - 1.0)
     col_of = {c.field: k for k, c in enumerate(comparisons)}
