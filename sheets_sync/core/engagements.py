@@ -1,5 +1,5 @@
 """Link the staff-entered rows about people (Outreach, Attendance, Volunteering, Stories, Event
-feedback) to alumni of the master list, by Alumni ID or with the matching engine (``link_to``).
+feedback) to alumni of the master list, by Alumni ID or with the matching engine (:func:`.lookup.link_batches`).
 
 Pure: tables and alumni in, rows / :class:`Engagement` records / :class:`DataIssue` out.
 """
@@ -14,7 +14,8 @@ from functools import cached_property
 
 from .. import tabs
 from .identity import follow_alias, name_key, normalise_id
-from .matching import MatchSettings, link_to
+from .lookup import link_batches
+from .matching import MatchSettings
 from .model import Alumnus, DataIssue, Engagement, SourceRecord
 from .normalise import clean_text, emails, phones, split_name, year
 from .school_year import parse_date, parse_number
@@ -91,13 +92,20 @@ class Linker:
     def match(self, queries: Sequence[SourceRecord]) -> list[Alumnus | None]:
         """The engine first; a row giving only a name (no email or phone to weigh) falls back to the
         one alumnus with exactly that full name, when no other alumnus has it (staff typed it)."""
-        if not queries or not self.records:
-            return [None] * len(queries)
-        found = link_to(queries, self.records, self.clusters, self.settings)
-        out = [self.by_cluster[c] if c is not None else None for c, _pair in found]
-        for i, q in enumerate(queries):
-            if out[i] is None and not q.emails and not q.phones:
-                out[i] = self.by_unique_name.get(name_key(q.full_name))
+        return self.match_batches([queries])[0]
+
+    def match_batches(self, batches: Sequence[Sequence[SourceRecord]]) -> list[list[Alumnus | None]]:
+        """:meth:`match` of each batch; the records are prepared once for all (:mod:`.lookup`)."""
+        if not self.records:
+            return [[None] * len(queries) for queries in batches]
+        found = link_batches(batches, self.records, self.clusters, self.settings)
+        out: list[list[Alumnus | None]] = []
+        for queries, links in zip(batches, found, strict=True):
+            alumni = [self.by_cluster[c] if c is not None else None for c, _pair in links]
+            for i, q in enumerate(queries):
+                if alumni[i] is None and not q.emails and not q.phones:
+                    alumni[i] = self.by_unique_name.get(name_key(q.full_name))
+            out.append(alumni)
         return out
 
 
@@ -120,11 +128,20 @@ def _date_issue(tab: str, row: int, column: str, text: str) -> DataIssue:
 # --------------------------------------------------------------------------- outreach
 
 
-def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[DataIssue]]:
-    """One ``Outreach status`` row per ``Outreach`` row (tabs.OUTREACH_STATUS_HEADERS)."""
+@dataclass(frozen=True)
+class _OutreachPlan:
+    """The rows of ``Outreach`` found by Alumni ID, and the queries for the others."""
+
+    tab: str
+    by_id: dict[int, Alumnus]
+    bad_id: set[int]
+    to_match: list[TableRow]
+    queries: list[SourceRecord]
+
+
+def _plan_outreach(table: Table, linker: Linker) -> _OutreachPlan:
     tab = table.title or tabs.OUTREACH
-    issues: list[DataIssue] = []
-    by_id: dict[int, Alumnus | None] = {}
+    by_id: dict[int, Alumnus] = {}
     bad_id: set[int] = set()
     to_match: list[TableRow] = []
     for r in table.rows:
@@ -136,8 +153,22 @@ def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[Data
             bad_id.add(r.row)
         if r["Alumnus"].strip() or r["Email"].strip():
             to_match.append(r)
-    matched = linker.match([linker.query(tab, r.row, r["Alumnus"], r["Email"]) for r in to_match])
-    by_match = {r.row: a for r, a in zip(to_match, matched, strict=True)}
+    queries = [linker.query(tab, r.row, r["Alumnus"], r["Email"]) for r in to_match]
+    return _OutreachPlan(tab, by_id, bad_id, to_match, queries)
+
+
+def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[DataIssue]]:
+    """One ``Outreach status`` row per ``Outreach`` row (tabs.OUTREACH_STATUS_HEADERS)."""
+    plan = _plan_outreach(table, linker)
+    return _outreach_rows(table, plan, linker.match(plan.queries))
+
+
+def _outreach_rows(
+    table: Table, plan: _OutreachPlan, matched: Sequence[Alumnus | None]
+) -> tuple[list[list], list[DataIssue]]:
+    tab, by_id, bad_id = plan.tab, plan.by_id, plan.bad_id
+    issues: list[DataIssue] = []
+    by_match = {r.row: a for r, a in zip(plan.to_match, matched, strict=True)}
 
     rows: list[list] = []
     for r in table.rows:
@@ -238,11 +269,12 @@ SOURCES = {
 }  # fmt: skip
 
 
-def link_engagements(tables: Mapping[str, Table], linker: Linker) -> tuple[list[Engagement], list[DataIssue]]:
-    """Engagement records from the four tabs, linked to Alumni IDs where the engine finds them."""
+def _plan_engagements(
+    tables: Mapping[str, Table], linker: Linker
+) -> tuple[list[tuple[_Source, str, TableRow]], list[SourceRecord]]:
+    """The rows of the four tabs that are engagement records, and one query per row."""
     pending: list[tuple[_Source, str, TableRow]] = []
     queries: list[SourceRecord] = []
-    issues: list[DataIssue] = []
     for key, src in SOURCES.items():
         table = tables.get(key)
         if table is None:
@@ -255,7 +287,19 @@ def link_engagements(tables: Mapping[str, Table], linker: Linker) -> tuple[list[
             pending.append((src, tab, r))
             contact = r[src.contact] if src.contact != src.name else ""
             queries.append(linker.query(tab, r.row, r[src.name], contact, r[src.grad], r[src.qual]))
-    matched = linker.match(queries)
+    return pending, queries
+
+
+def link_engagements(tables: Mapping[str, Table], linker: Linker) -> tuple[list[Engagement], list[DataIssue]]:
+    """Engagement records from the four tabs, linked to Alumni IDs where the engine finds them."""
+    pending, queries = _plan_engagements(tables, linker)
+    return _engagements(pending, linker.match(queries))
+
+
+def _engagements(
+    pending: Sequence[tuple[_Source, str, TableRow]], matched: Sequence[Alumnus | None]
+) -> tuple[list[Engagement], list[DataIssue]]:
+    issues: list[DataIssue] = []
     out: list[Engagement] = []
     for (src, tab, r), alumnus in zip(pending, matched, strict=True):
         date = _iso(r[src.date])
@@ -289,3 +333,25 @@ def link_engagements(tables: Mapping[str, Table], linker: Linker) -> tuple[list[
             )
     log.info("engagements: %d records, %d linked", len(out), sum(1 for e in out if e.alumni_id))
     return out, issues
+
+
+# --------------------------------------------------------------------------- both, matched together
+
+
+@dataclass(frozen=True)
+class StaffLinks:
+    outreach_rows: list[list]  # as outreach_status
+    outreach_issues: list[DataIssue]
+    engagements: list[Engagement]  # as link_engagements
+    engagement_issues: list[DataIssue]
+
+
+def link_staff_tabs(outreach: Table, tables: Mapping[str, Table], linker: Linker) -> StaffLinks:
+    """:func:`outreach_status` and :func:`link_engagements` with one pass of the engine over the
+    records for both (the same results as calling the two)."""
+    plan = _plan_outreach(outreach, linker)
+    pending, queries = _plan_engagements(tables, linker)
+    matched_outreach, matched_engagements = linker.match_batches([plan.queries, queries])
+    rows, outreach_issues = _outreach_rows(outreach, plan, matched_outreach)
+    engagements, engagement_issues = _engagements(pending, matched_engagements)
+    return StaffLinks(rows, outreach_issues, engagements, engagement_issues)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..tabs import ALUMNI, ALUMNI_HEADERS
-from .engagements import Linker, link_engagements, outreach_status
+from .engagements import Linker, link_staff_tabs
 from .identity import assign_ids, fingerprints, follow_alias, name_key, normalise_id, resolve, state_keys
 from .matching import Linkage, MatchSettings, link
 from .model import Alumnus, DataIssue, Engagement, Grid, SourceRecord
@@ -134,14 +134,13 @@ def assemble(
 
     rrows, new_pairs = review_rows(records, fps, linkage, decisions, state, inp.today)
     linker = Linker(records, clusters, by_cluster, inp.settings, state, inp.today, inp.default_region)
-    outreach_rows, outreach_issues = outreach_status(inp.outreach, linker)
     tables = {
         "attendance": inp.attendance,
         "volunteering": inp.volunteering,
         "stories": inp.stories,
         "event_feedback": inp.event_feedback,
     }
-    engagements, engagement_issues = link_engagements(tables, linker)
+    staff_links = link_staff_tabs(inp.outreach, tables, linker)
     log.info(
         "master: %d records -> %d alumni (%d new, %d merged, %d split), %d review rows (%d new)",
         len(records),
@@ -156,9 +155,9 @@ def assemble(
         alumni=alumni,
         alumni_rows=[alumni_row(a) for a in alumni],
         review_rows=rrows,
-        outreach_rows=outreach_rows,
-        engagements=engagements,
-        issues=issues + outreach_issues + engagement_issues,
+        outreach_rows=staff_links.outreach_rows,
+        engagements=staff_links.engagements,
+        issues=issues + staff_links.outreach_issues + staff_links.engagement_issues,
         state=state,
         new_ids=ids.new_ids,
         merged=ids.merged,
