@@ -177,3 +177,23 @@ def test_chain_through_a_row_without_a_year_is_split_and_sent_to_review() -> Non
     assert linkage.clusters == [[0], [1, 2]]
     assert [(p.i, p.j) for p in linkage.review] == [(0, 1)]
     assert "same phone" in linkage.review[0].agreements
+
+
+@pytest.mark.parametrize(
+    ("course", "weights", "expected"),
+    [
+        # cook ~ (no course) ~ welding, and cook/welding look like strangers side by side: split
+        ([1, -1, 2], {}, [[0, 1], [2]]),
+        # the same, but the two rows resemble each other on their own (a slip in the course): kept
+        ([1, -1, 2], {(0, 2): 9.0}, [[0, 1, 2]]),
+        # the same course, or a course unknown to the synonym table: no conflict
+        ([1, -1, 1], {}, [[0, 1, 2]]),
+        ([1, -1, -1], {}, [[0, 1, 2]]),
+    ],
+)
+def test_different_qualifications_are_not_chained_through_a_row_without_one(
+    course, weights, expected
+) -> None:
+    groups, result = run(3, [(0, 1), (1, 2)], weights, course=np.array(course, dtype=np.int64))
+    assert groups == expected
+    assert [why for _, why in result.refused] == (["different qualifications"] if len(expected) == 2 else [])

@@ -146,3 +146,31 @@ def test_nickname_groups_cover_five_languages() -> None:
         ("jaan", "johannes"),
     ]:
         assert nickname_groups(a) & nickname_groups(b), (a, b)
+
+
+def _name_pair_weight(others: list[dict]) -> float:
+    """Weight of two rows "Mart Tamm" (nothing else) next to ``others``, extra rows of that name."""
+    rows = [
+        rec("List - A!2", first_name="Mart", surname="Tamm"),
+        rec("List - B!2", first_name="Mart", surname="Tamm"),
+    ]
+    rows += [rec(f"List - C!{k + 2}", first_name="Mart", surname="Tamm", **o) for k, o in enumerate(others)]
+    # other names around, so that "Mart" and "Tamm" on their own stay rare (no per-field TF)
+    rows += [rec(f"List - D!{k + 2}", first_name=f"N{k}", surname=f"S{k}") for k in range(2000)]
+    s = score_pairs(prepare(rows), np.array([0]), np.array([1]), DEFAULT_COMPARISONS)
+    return float(s.weight[0])
+
+
+@pytest.mark.parametrize(
+    ("others", "bits_less"),
+    [
+        ([], 0.0),  # only the pair carries the name
+        ([{}], 0.0),  # one more row: as likely the pair's own person as anyone
+        ([{"emails": (f"m{k}@x.org",)} for k in range(4)], 2.0),  # four other people: 2 bits less
+        ([{"emails": (f"m{k}@x.org",)} for k in range(8)], 3.0),
+        # eight more rows, but one person's (one email links them): counted once
+        ([{"emails": ("mart@x.org",)} for _ in range(8)], 0.0),
+    ],
+)
+def test_a_full_name_many_alumni_carry_weighs_less(others: list[dict], bits_less: float) -> None:
+    assert _name_pair_weight([]) - _name_pair_weight(others) == pytest.approx(bits_less)

@@ -299,3 +299,25 @@ def test_compound_first_name_without_surname_still_matches_as_given() -> None:
     linkage = link(records)
     assert linkage.clusters == [[0, 1]]
     assert "whole name read from the first-name column" not in linkage.merges[0].agreements
+
+
+def test_a_name_alone_never_merges_in_small_lists_but_may_in_large_ones() -> None:
+    settings = MatchSettings()
+    assert settings.corroborate_for(2) and settings.corroborate_for(999)
+    assert not settings.corroborate_for(1000)
+    assert not MatchSettings(corroborate=False).corroborate_for(2)
+
+
+def test_a_rare_name_alone_merges_in_large_lists_a_crowded_one_does_not() -> None:
+    filler = [rec(f"List - F!{k + 2}", first_name=f"Name{k}", surname=f"Family{k}",
+                  emails=(f"p{k}@x.org",)) for k in range(1000)]  # fmt: skip
+    rare = [rec("List - A!2", first_name="Eulalia", surname="Zabaleta"),
+            rec("List - B!2", first_name="Eulalia", surname="Zabaleta", graduation_year=2015)]  # fmt: skip
+    crowded = [rec(f"List - {t}!{k + 3}", first_name="Mart", surname="Tamm", emails=(f"mart{t}{k}@x.org",))
+               for t in "AB" for k in range(3)]  # fmt: skip
+    records = filler + rare + crowded
+    linkage = link(records)
+    assert together(linkage, records, "List - A!2", "List - B!2")
+    assert not any(
+        together(linkage, records, a.ref, b.ref) for a in crowded for b in crowded if a.ref < b.ref
+    )

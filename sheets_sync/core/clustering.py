@@ -12,6 +12,9 @@ union-find, and a union is refused when the merged cluster would contain:
 * two rows whose graduation years differ by more than one (off by one is normal: "2018/2019"),
   unless that very pair shares a strong identifier (``strong``: an email, a phone or a student
   id) *and* is not a clear non-match: ``A(2015) ~ B(no year) ~ C(2019)`` is two people, not one,
+* two rows with different recognised qualifications that, compared directly, look like strangers
+  (weight < ``conflict_at``): ``A(cook) ~ B(no course) ~ C(welding)`` needs A and C to resemble
+  each other on their own,
 * two rows of the same list (tab) without a very strong direct link (``same_list``) between
   them: a teacher rarely lists one person twice; two similar rows in one list are usually two
   people.
@@ -95,13 +98,16 @@ def cluster(
     cannot_link: Iterable[tuple[int, int]] = (),
     grad: np.ndarray | None = None,
     strong: Callable[[int, int], bool] | None = None,
+    course: np.ndarray | None = None,
 ) -> ClusterResult:
     """Edges must already be in processing order (descending weight, ties by a stable key).
 
     ``grad`` holds graduation years (``-1`` unknown); ``strong(x, y)`` says whether two rows share
     an email, a phone or a student id (without it, rows with conflicting years never join).
+    ``course`` holds recognised qualification codes (``-1`` unknown or not in the synonym table).
     """
     years = grad.tolist() if grad is not None else None
+    courses = course.tolist() if course is not None else None
     state = _Clusters(n)
     cannot: dict[int, set[int]] = {}
     for a, b in cannot_link:
@@ -129,6 +135,8 @@ def cluster(
                     if strong is None or not strong(x, y):
                         return "graduation years more than one apart"
                     need, why = conflict_at, "graduation years more than one apart"
+                elif courses is not None and courses[x] >= 0 and courses[y] >= 0 and courses[x] != courses[y]:
+                    need, why = conflict_at, "different qualifications"
                 if tab[x] >= 0 and tab[x] == tab[y] and same_list > need:
                     need, why = same_list, "two rows of the same list"
                 if why and weight(x, y) < need:
