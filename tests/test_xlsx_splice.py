@@ -28,9 +28,32 @@ SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.share
 SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 WRITES = [
-    TabWrite("Alumni", ("Alumni ID", "Name"), [["A-1", "Ana"], ["A-2", "=Bo"]], staff_columns=("Name",)),
-    TabWrite("_sheets_sync_state", ("Kind", "Key"), [["member", "x"]], hidden=True),
+    TabWrite(
+        "Alumni",
+        ("Alumni ID", "Name", "Since", "Seen", "Score", "Owner override"),
+        [
+            ["A-1", "Ana & <Bo>", dt.date(2019, 6, 28), dt.datetime(2024, 1, 2, 3, 4), 0.1 + 0.2, "Wim"],
+            ["A-2", "=Bo", None, "", 7, None, None],
+            ["A-3", "  spaced  ", True, False, -1e-9],
+            ["A-4", "bad\x00char\r\nline", "+34 612", "@x", "x" * 40_000],
+            [],
+        ],
+        staff_columns=("Owner override",),
+        protected=True,
+        notes={"Owner override": "Type a staff member's name"},
+        dropdowns={"Seen": ("Yes", "No")},
+        freeze_header=True,
+    ),
+    TabWrite("_sheets_sync_state", ("Kind", "Key"), [["member", "x"]], hidden=True, protected=True),
     TabWrite("Data issues", ("Tab", "Row"), [["List - Ana", 3]]),
+    TabWrite(
+        "Rollup",
+        (),
+        [["Engagement"], ["Category", "Volunteer"], ["Graduates", 4, None], ["Total", 4]],
+        header_row=False,
+        bold_rows=(0, 3),
+        widths=(30, 12),
+    ),
 ]
 
 
@@ -146,6 +169,7 @@ def describe(path: Path) -> dict[str, object]:
                     repr(c.border),
                     repr(c.alignment),
                     repr(c.protection),
+                    c.quotePrefix,
                     c.comment.text if c.comment else None,
                     c.hyperlink.target if c.hyperlink else None,
                 )
@@ -178,6 +202,7 @@ def test_splice_commit_writes_what_a_full_round_trip_writes(
         _stripped, kept = strip_kept(spliced.read_bytes(), [w.title for w in WRITES])
         assert set(kept.sheet_data) == {"List - Ana", "Lijst - Wim"}
         assert kept.shared is not None and len(kept.shared) > 10
+        assert kept.new_rows == {}  # filled in by the commit
     with caplog.at_level("INFO", logger="sheets_sync.backends.xlsx"):
         commit(spliced, monkeypatch, splice=True)
     assert "re-parsed" not in caplog.text

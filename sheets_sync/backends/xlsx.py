@@ -110,7 +110,7 @@ class XlsxWorkbook(Workbook):
         data = check_openable(self.path)
         stripped, kept = strip_kept(data, replaced)
         wb = self._load(stripped)
-        cells = sum(write_tab(wb, tw) for tw in writes)
+        cells = sum(write_tab(wb, tw, kept.new_rows) for tw in writes)
         _ensure_visible_active(wb)
         unchanged = lambda: self._check_unchanged(snapshot.version)  # noqa: E731
         try:

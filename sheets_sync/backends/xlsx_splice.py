@@ -30,8 +30,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from .xlsx_fast import _EMPTY_SHEET, _OFFICE_DOC, _PKG_REL, _REL_ID, _SHEET, _rel_targets
+from .xlsx_rows import RowsXml
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,8 @@ _SHARED_ITEM = re.compile(rb"<si\b[^>]*?/>|<si\b[^>]*>(.*?)</si>", re.S)
 # a row or cell start tag, and for a cell the <v>alue that directly follows it
 _TAG = re.compile(rb"<(row|c)\b([^>]*)>(?:<v>([^<]*)</v>)?")
 _ATTR = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
-_DROPPED = {b"cm", b"vm"}  # cell metadata: openpyxl does not keep metadata.xml
+_DROPPED = {b"cm", b"vm"}
+_NEEDS_REWRITE = re.compile(rb't="s"|\s[cv]m="|\s(?!xml:)[\w.-]+:[\w.-]+="')  # else: copied as is
 
 
 COMPRESS = 1  # zlib level: the workbook is rewritten every night, speed matters more than size
@@ -61,9 +64,10 @@ class KeptCells:
     sheet_data: dict[str, bytes] = field(default_factory=dict)  # tab title -> <sheetData>...</sheetData>
     dimension: dict[str, bytes] = field(default_factory=dict)  # tab title -> <dimension .../>
     shared: list[bytes] | None = None  # the inner XML of each <si> of the shared-strings table
+    new_rows: dict[str, RowsXml] = field(default_factory=dict)  # replaced tab -> its data rows
 
     def __bool__(self) -> bool:
-        return bool(self.sheet_data)
+        return bool(self.sheet_data or self.new_rows)
 
     def splice(self, saved: bytes, out: BinaryIO) -> None:
         """Write to ``out`` the workbook ``saved`` (as openpyxl wrote it, uncompressed) with each
@@ -71,10 +75,10 @@ class KeptCells:
         try:
             with zipfile.ZipFile(io.BytesIO(saved)) as archive:
                 parts = _sheet_parts(archive)
-                missing = set(self.sheet_data) - set(parts)
+                missing = (set(self.sheet_data) | set(self.new_rows)) - set(parts)
                 if missing:
                     raise SpliceError(f"tabs not in the saved workbook: {sorted(missing)}")
-                replace = {parts[title]: title for title in self.sheet_data}
+                replace = {parts[title]: title for title in (*self.sheet_data, *self.new_rows)}
                 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as copy:
                     for info in archive.infolist():
                         data = archive.read(info)
@@ -88,15 +92,25 @@ class KeptCells:
         found = list(_SHEET_DATA.finditer(xml))
         if len(found) != 1:
             raise SpliceError(f"{title}: saved sheet has {len(found)} <sheetData> elements")
-        cells = _as_written(self.sheet_data[title], self.shared, title)
         start, end = found[0].span()
+        if title in self.new_rows:  # openpyxl wrote the header row: the data rows follow it
+            rows = self.new_rows[title]
+            written = found[0].group()
+            head = written[:-2] + b">" if written.endswith(b"/>") else written[: -len(b"</sheetData>")]
+            if head.count(b"<row") > 1:
+                raise SpliceError(f"{title}: openpyxl wrote more than the header row")
+            cells = head + rows.xml + b"</sheetData>"
+            self.dimension[title] = f'<dimension ref="{rows.dimension}"/>'.encode()
+        else:
+            cells = _as_written(self.sheet_data[title], self.shared, title)
         xml = xml[:start] + cells + xml[end:]
         original = self.dimension.get(title)
         if original is not None:
             xml, n = _DIMENSION.subn(lambda _m: original, xml, count=1)
+        parser = expat.ParserCreate(namespace_separator=" ")  # checks that every prefix is declared
         try:
-            ElementTree.fromstring(xml)  # well-formed, every prefix declared
-        except ElementTree.ParseError as err:
+            parser.Parse(xml, True)  # well-formed (no tree is built: this is only a check)
+        except expat.ExpatError as err:
             raise SpliceError(f"{title}: spliced sheet is not well-formed ({err})") from None
         return xml
 
@@ -233,6 +247,9 @@ def _safe_cells(cells: bytes) -> bool:
 def _as_written(cells: bytes, shared: list[bytes] | None, title: str) -> bytes:
     """Original ``<sheetData>`` in the form openpyxl writes: shared strings inline, no prefixed
     or metadata attributes. Raises SpliceError for a shared string it cannot resolve."""
+
+    if not _NEEDS_REWRITE.search(cells):
+        return cells  # openpyxl wrote these cells (a list the sync saved before): nothing to change
 
     def tag(m: re.Match[bytes]) -> bytes:
         name, attrs, value = m.group(1), m.group(2), m.group(3)

@@ -32,16 +32,14 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import BackendError, ConcurrentEditError
 from .base import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
+from .xlsx_rows import FORMULA_LIKE, RowsXml, data_rows_xml, excel_text
 
 log = logging.getLogger(__name__)
 
 NOTE_AUTHOR = "sheets_sync"
 DV_MARK = "Pick from the list"  # errorTitle of our dropdowns: how we recognise (and replace) them
 DROPDOWN_ROWS = 1000  # rows below the header that get a dropdown
-MAX_CELL_CHARS = 32767  # Excel refuses longer cells
 BACKUP_DIR = ".sheets_sync_backups"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\n")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LINE_POINTS = 15
@@ -64,16 +62,10 @@ def _bold(cell: Cell) -> None:
 def set_value(cell: Cell, value: CellValue) -> None:
     """Store ``value`` as a value: text stays text, dates get a date format."""
     if isinstance(value, str):
-        # XML turns a CR into a line feed on reading: do it now, so what we write is what we read
-        text = _ILLEGAL.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
-        if len(text) > MAX_CELL_CHARS:
-            log.warning(
-                "cell %s!%s truncated to %d characters", cell.parent.title, cell.coordinate, MAX_CELL_CHARS
-            )
-            text = text[:MAX_CELL_CHARS]
+        text = excel_text(value, cell.parent.title, cell.coordinate)
         cell.value = text
         cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
-        if text.startswith(_FORMULA_LIKE):
+        if text.startswith(FORMULA_LIKE):
             cell.quotePrefix = True
         return
     cell.value = value
@@ -132,8 +124,10 @@ def _chart(ws: Worksheet, spec: ChartSpec) -> None:
     ws.add_chart(chart, spec.anchor)
 
 
-def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
-    """Replace (or create) the tab ``tw.title``; returns the number of cells written."""
+def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite, rows_xml: dict[str, RowsXml] | None = None) -> int:
+    """Replace (or create) the tab ``tw.title``; returns the number of cells written. With
+    ``rows_xml``, the data rows are not made into openpyxl cells but into XML, put there for
+    :mod:`.xlsx_splice` to add to the saved tab (the header and everything else is openpyxl's)."""
     index = None
     if tw.title in wb.sheetnames:
         old = wb[tw.title]
@@ -150,16 +144,23 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
             if h in tw.notes:
                 _note(cell, tw.notes[h])
         cells += len(tw.header)
-    for r, row in enumerate(tw.rows, start=top + 1):
-        for c, value in enumerate(row, start=1):
-            if value is None or value == "":
-                continue
-            set_value(ws.cell(row=r, column=c), value)
-            cells += 1
-    for i in tw.bold_rows:
-        for cell in ws[top + i + 1]:
-            _bold(cell)
     col_of = {h: i + 1 for i, h in enumerate(tw.header)}
+    unlocked = [col_of[h] for h in tw.staff_columns if h in col_of] if tw.protected else []
+    if rows_xml is not None:
+        rows_xml[tw.title] = made = data_rows_xml(
+            ws, tw, top=top, unlocked_cols=set(unlocked), unlocked_until=_unlocked_until(top, len(tw.rows))
+        )
+        cells += made.cells
+    else:
+        for r, row in enumerate(tw.rows, start=top + 1):
+            for c, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                set_value(ws.cell(row=r, column=c), value)
+                cells += 1
+        for i in tw.bold_rows:
+            for cell in ws[top + i + 1]:
+                _bold(cell)
     for i, width in enumerate(tw.widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = width
     for h, width in tw.column_widths.items():
@@ -174,15 +175,23 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite) -> int:
     for spec in tw.charts:
         _chart(ws, spec)
     if tw.protected:
-        _protect(ws, [col_of[h] for h in tw.staff_columns if h in col_of], top + 1, top + len(tw.rows))
+        _protect(ws, unlocked, top + 1, top + len(tw.rows), cells_too=rows_xml is None)
     if tw.hidden:
         ws.sheet_state = "hidden"
     return cells
 
 
-def _protect(ws: Worksheet, editable_cols: list[int], first_row: int, last_row: int) -> None:
+def _unlocked_until(top: int, rows: int) -> int:
+    """Last row whose staff-column cells are unlocked: the data, and room to type below it."""
+    return max(top + rows, top + 1 + DROPDOWN_ROWS)
+
+
+def _protect(
+    ws: Worksheet, editable_cols: list[int], first_row: int, last_row: int, *, cells_too: bool
+) -> None:
     """Sheet protection without a password (a guard against slips, not security); people can still
-    select, copy, sort, filter and resize. Staff-entered columns stay editable."""
+    select, copy, sort, filter and resize. Staff-entered columns stay editable (their cells are
+    unlocked here, or in the rows' XML when ``cells_too`` is false)."""
     p = ws.protection
     p.sheet = True
     p.selectLockedCells = p.selectUnlockedCells = False
@@ -190,7 +199,9 @@ def _protect(ws: Worksheet, editable_cols: list[int], first_row: int, last_row: 
     unlocked = Protection(locked=False)
     for col in editable_cols:
         ws.column_dimensions[get_column_letter(col)].protection = unlocked  # new cells typed below
-        for r in range(first_row, max(last_row, first_row + DROPDOWN_ROWS) + 1):
+        if not cells_too:
+            continue
+        for r in range(first_row, _unlocked_until(first_row - 1, last_row - first_row + 1) + 1):
             ws.cell(row=r, column=col).protection = unlocked
 
 
