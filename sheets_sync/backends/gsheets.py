@@ -35,6 +35,7 @@ from ..core.model import Grid
 from ..errors import BackendError, ConcurrentEditError, ConfigError, SheetsSyncError, SourceError
 from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 from .gsheets_auth import authorized_session, spreadsheet_key
+from .gsheets_cells import col_letter, quote
 from .gsheets_http import MaybeApplied, RetryingHTTPClient
 from .gsheets_lock import hold_lock
 from .gsheets_read import (
@@ -45,7 +46,7 @@ from .gsheets_read import (
     make_client,
     rows_as_text,
 )
-from .gsheets_write import PROTECT_TAG, Plan, TabState, col_letter, plan_provision, plan_tab, quote
+from .gsheets_write import PROTECT_TAG, Plan, TabState, plan_provision, plan_tab
 
 __all__ = ["GSheetsListSource", "GSheetsWorkbook", "open_spreadsheet"]
 

@@ -18,8 +18,8 @@ from ..core.model import Grid
 from ..errors import BackendError, ConfigError, SourceError
 from .base import BackendStats, ListSource
 from .gsheets_auth import authorized_session, spreadsheet_key
+from .gsheets_cells import quote
 from .gsheets_http import RetryingHTTPClient
-from .gsheets_write import quote
 
 
 def api_message(err: APIError) -> str:

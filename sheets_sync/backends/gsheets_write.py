@@ -16,23 +16,31 @@ text); dates as ISO text, as the local workbook reads them back.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConcurrentEditError
-from .base import CellValue, ChartSpec, ProvisionPlan, TabWrite
+from .base import CellValue, ProvisionPlan, TabWrite
+from .gsheets_cells import (
+    a1_cell,
+    append_dimension,
+    cell,
+    chart_request,
+    col_letter,
+    column_width,
+    dropdown,
+    extended_text,
+    grid_range,
+    runs,
+    update_cells,
+)
 
 PROTECT_TAG = "sheets_sync: generated tab (rewritten by every sync)"
 CELL_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
 MIN_ROWS, MIN_COLS = 1000, 26  # a new template tab gets Google's default grid
 SPARE_ROWS = 50  # a new output tab: its rows and a few more (it grows with appendDimension)
 DROPDOWN_ROWS = 1000
-MAX_CELL_CHARS = 50_000  # Google refuses longer cells
-PX_PER_CHAR = 7
 
 
 @dataclass(frozen=True)
@@ -55,180 +63,8 @@ class Plan:
     cells: int = 0
 
 
-# --------------------------------------------------------------------------- cells
-
-
-def col_letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def quote(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def a1_cell(anchor: str) -> tuple[int, int]:
-    match = re.fullmatch(r"([A-Za-z]+)(\d+)", anchor.strip())
-    if not match:
-        raise ValueError(f"not an A1 cell: {anchor!r}")
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)) - 1, col - 1
-
-
-def value_text(value: dt.date | dt.datetime) -> str:
-    """A date as the local workbook reads it back: ISO, minutes only when not midnight."""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
-    return value.isoformat()
-
-
-def extended_value(value: CellValue) -> dict[str, Any] | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return {"stringValue": str(value)}
-        return {"numberValue": value}
-    if isinstance(value, (dt.date, dt.datetime)):
-        return {"stringValue": value_text(value)}
-    return {"stringValue": str(value)[:MAX_CELL_CHARS]}
-
-
-def cell(value: CellValue, *, bold: bool = False, note: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    ev = extended_value(value)
-    if ev is not None:
-        out["userEnteredValue"] = ev
-    if bold:
-        out["userEnteredFormat"] = {"textFormat": {"bold": True}}
-    if note:
-        out["note"] = note
-    return out
-
-
-def grid_range(sheet_id: int, r0: int, r1: int | None, c0: int, c1: int | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"sheetId": sheet_id, "startRowIndex": r0, "startColumnIndex": c0}
-    if r1 is not None:
-        out["endRowIndex"] = r1
-    if c1 is not None:
-        out["endColumnIndex"] = c1
-    return out
-
-
-def update_cells(
-    sheet_id: int, r0: int, r1: int, c0: int, c1: int, rows: list[list[dict[str, Any]]], fields: str
-) -> dict[str, Any]:
-    while rows and not any(rows[-1]):
-        rows = rows[:-1]
-    return {
-        "updateCells": {
-            "range": grid_range(sheet_id, r0, r1, c0, c1),
-            "rows": [{"values": r} if any(r) else {} for r in rows],
-            "fields": fields,
-        }
-    }
-
-
-def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted indexes as (start, end) runs."""
-    out: list[tuple[int, int]] = []
-    for i in sorted(indexes):
-        if out and out[-1][1] == i:
-            out[-1] = (out[-1][0], i + 1)
-        else:
-            out.append((i, i + 1))
-    return out
-
-
-def _append(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
-    return {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": length}}
-
-
-def _width(sheet_id: int, col: int, chars: int) -> dict[str, Any]:
-    return {
-        "updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
-            "properties": {"pixelSize": int(chars * PX_PER_CHAR + 10)},
-            "fields": "pixelSize",
-        }
-    }
-
-
-def _dropdown(sheet_id: int, col: int, r0: int, r1: int, choices: Sequence[str]) -> dict[str, Any]:
-    return {
-        "setDataValidation": {
-            "range": grid_range(sheet_id, r0, r1, col, col + 1),
-            "rule": {
-                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in choices]},
-                "inputMessage": "Choose one of: " + ", ".join(choices),
-                "strict": False,  # a person may keep another value: the sync reports it
-                "showCustomUi": True,
-            },
-        }
-    }
-
-
-def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
-    def source(col: int) -> dict[str, Any]:
-        rng = grid_range(sheet_id, spec.header_row, spec.last_row + 1, col, col + 1)
-        return {"sourceRange": {"sources": [rng]}}
-
-    kind = {"bar": "BAR", "column": "COLUMN", "line": "LINE"}[spec.kind]
-    row, col = a1_cell(spec.anchor)
-    return {
-        "addChart": {
-            "chart": {
-                "spec": {
-                    "title": spec.title,
-                    "basicChart": {
-                        "chartType": kind,
-                        "legendPosition": "BOTTOM_LEGEND",
-                        "headerCount": 1,
-                        "domains": [{"domain": source(spec.category_col)}],
-                        "series": [
-                            {
-                                "series": source(c),
-                                "targetAxis": "BOTTOM_AXIS" if kind == "BAR" else "LEFT_AXIS",
-                            }
-                            for c in spec.series_cols
-                        ],
-                    },
-                },
-                "position": {
-                    "overlayPosition": {
-                        "anchorCell": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
-                        "widthPixels": 600,
-                        "heightPixels": 320,
-                    }
-                },
-            }
-        }
-    }
-
-
-# --------------------------------------------------------------------------- commit
-
-
 def _key(row: Sequence[Any], positions: Sequence[int]) -> tuple[str, ...]:
     return tuple("" if p >= len(row) or row[p] is None else extended_text(row[p]) for p in positions)
-
-
-def extended_text(value: CellValue) -> str:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value_text(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value)
 
 
 def arrange(
@@ -293,9 +129,9 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
             # grow first: Google refuses to delete every row below the frozen header
             need = max(top + len(final), top + 1) + len(deletes)
             if need > rows_now:
-                reqs.append(_append(sheet_id, "ROWS", need - rows_now))
+                reqs.append(append_dimension(sheet_id, "ROWS", need - rows_now))
                 rows_now = need
-            for start, end in reversed(_runs(deletes)):
+            for start, end in reversed(runs(deletes)):
                 rng = {
                     "sheetId": sheet_id,
                     "dimension": "ROWS",
@@ -307,10 +143,10 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
         reqs += [{"deleteProtectedRange": {"protectedRangeId": p}} for p in state.our_protections]
         reqs += [{"deleteEmbeddedObject": {"objectId": c}} for c in state.chart_ids]
     if top + len(final) > rows_now:
-        reqs.append(_append(sheet_id, "ROWS", top + len(final) - rows_now))
+        reqs.append(append_dimension(sheet_id, "ROWS", top + len(final) - rows_now))
         rows_now = top + len(final)
     if width > cols_now:
-        reqs.append(_append(sheet_id, "COLUMNS", width - cols_now))
+        reqs.append(append_dimension(sheet_id, "COLUMNS", width - cols_now))
         cols_now = width
 
     bold_ids = {id(tw.rows[i]) for i in tw.bold_rows if 0 <= i < len(tw.rows)}
@@ -329,7 +165,7 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
         return part
 
     skip = set(staff) if merge else set()
-    for c0, c1 in _runs([c for c in range(cols_now) if c not in skip]):
+    for c0, c1 in runs([c for c in range(cols_now) if c not in skip]):
         reqs.append(update_cells(sheet_id, 0, rows_now, c0, c1, [cols(r, c0, c1) for r in grid], CELL_FIELDS))
     for s in sorted(skip):  # staff columns: the header, and the cells of new rows only
         reqs.append(update_cells(sheet_id, 0, 1, s, s + 1, [cols(grid[0], s, s + 1)], CELL_FIELDS))
@@ -351,13 +187,13 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
         }
     )
     for i, chars in enumerate(tw.widths):
-        reqs.append(_width(sheet_id, i, chars))
+        reqs.append(column_width(sheet_id, i, chars))
     for h, chars in tw.column_widths.items():
         if h in header:
-            reqs.append(_width(sheet_id, header.index(h), chars))
+            reqs.append(column_width(sheet_id, header.index(h), chars))
     for h, choices in tw.dropdowns.items():
         if h in header and choices and rows_now > top:
-            reqs.append(_dropdown(sheet_id, header.index(h), top, rows_now, choices))
+            reqs.append(dropdown(sheet_id, header.index(h), top, rows_now, choices))
     if tw.protected:
         unprotected = [grid_range(sheet_id, top, None, s, s + 1) for s in staff]
         protected: dict[str, Any] = {
@@ -417,10 +253,10 @@ def plan_provision(
     else:
         sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
         if need_rows > rows_now:
-            reqs.append(_append(sheet_id, "ROWS", need_rows - rows_now))
+            reqs.append(append_dimension(sheet_id, "ROWS", need_rows - rows_now))
             rows_now = need_rows
         if need_cols > cols_now:
-            reqs.append(_append(sheet_id, "COLUMNS", need_cols - cols_now))
+            reqs.append(append_dimension(sheet_id, "COLUMNS", need_cols - cols_now))
             cols_now = need_cols
     for e in edits:
         rng = grid_range(sheet_id, e.row, e.row + 1, e.col, e.col + 1)
@@ -452,7 +288,7 @@ def plan_provision(
     notes = state.notes if state is not None else {}
     for cf in plan.columns:
         if cf.width:
-            reqs.append(_width(sheet_id, cf.col, cf.width))
+            reqs.append(column_width(sheet_id, cf.col, cf.width))
         if cf.note and notes.get((header, cf.col), "") in ("", cf.note):  # a person's own note is kept
             rng = grid_range(sheet_id, header, header + 1, cf.col, cf.col + 1)
             reqs.append(
@@ -460,7 +296,7 @@ def plan_provision(
             )
         if cf.choices and rows_now > header + 1:
             reqs.append(
-                _dropdown(sheet_id, cf.col, header + 1, min(rows_now, header + 1 + DROPDOWN_ROWS), cf.choices)
+                dropdown(sheet_id, cf.col, header + 1, min(rows_now, header + 1 + DROPDOWN_ROWS), cf.choices)
             )
     if plan.freeze_rows:
         reqs.append(
