@@ -431,3 +431,129 @@ def test_plain_email_shortcut_agrees_with_email_validator(address: str) -> None:
 )
 def test_is_placeholder_knows_empty_words_in_five_languages(text: str, expected: bool) -> None:
     assert n.is_placeholder(text) is expected
+
+
+# --------------------------------------------------------------------------- phone fast path
+# normalise._parse_phone reads the common shapes ("+34 612 34 56 78") from their digits alone;
+# these tests hold it to the reading of the full text by phonenumbers that it replaced.
+
+PHONE_REGIONS = ("ES", "IT", "NL", "EE", "GB", "US", "DE", "ZZ")
+
+
+def _reference_parse_phone(piece: str, region: str) -> str | None:
+    """normalise._parse_phone as it was before the fast path (every text parsed as typed)."""
+    import phonenumbers
+
+    candidates = [piece]
+    if n.EXCEL_NUMBER.match(piece):
+        candidates = [piece.split(".")[0]]
+    elif n._EXCEL_SCIENTIFIC.match(piece):
+        try:
+            candidates = [str(int(float(piece.replace(",", "."))))]
+        except (ValueError, OverflowError):
+            return None
+    for candidate in candidates:
+        attempts = [candidate]
+        digits = "".join(n._DIGITS.findall(candidate))
+        if n._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
+            attempts.append("+" + digits)
+        for attempt in attempts:
+            try:
+                number = phonenumbers.parse(attempt, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def _demo_phone_pieces() -> list[tuple[str, str]]:
+    """(piece, region) for every phone cell of a generated school, read as the sync reads them."""
+    from sheets_sync.demo import generate_school
+
+    school = generate_school(3, alumni=1500, lists=12)
+    out: list[tuple[str, str]] = []
+    for demo_list in school.lists:
+        if "phone" not in demo_list.columns:
+            continue
+        col = demo_list.columns.index("phone")
+        fallback = n.LANGUAGE_REGION[demo_list.language]
+        for row in demo_list.rows[demo_list.header_row :]:
+            if col < len(row) and row[col].strip():
+                for piece in n._split_phones(row[col]):
+                    out += [(piece, "ES"), (piece, fallback)]
+    return out
+
+
+def test_phone_fast_path_reads_every_generated_phone_as_phonenumbers_does() -> None:
+    pieces = _demo_phone_pieces()
+    assert len(pieces) > 2000
+    assert sum(1 for piece, _ in pieces if n._SIMPLE_PHONE.match(piece)) > 0.9 * len(pieces)
+    differ = [(p, r) for p, r in pieces if n._parse_phone(p, r) != _reference_parse_phone(p, r)]
+    assert differ == []
+    assert sum(1 for p, r in pieces if n._parse_phone(p, r)) > len(pieces) / 3  # not all None
+
+
+_PHONE_PREFIX = st.sampled_from(
+    ["", "+", "(+", "+ ", "00", "0", "(0)", "(", "+(", "0034 ", "+34 (0)", "011 "]
+)
+_PHONE_SEPARATOR = st.sampled_from(["", " ", "-", ".", "/", " - ", "(", ")", ") ", "  "])
+
+
+@st.composite
+def phone_shaped(draw: st.DrawFn) -> str:
+    groups = draw(st.lists(st.text(alphabet="0123456789", min_size=1, max_size=5), min_size=1, max_size=6))
+    text = draw(_PHONE_PREFIX)
+    for group in groups:
+        text += group + draw(_PHONE_SEPARATOR)
+    return text.strip()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    piece=st.one_of(phone_shaped(), st.text(alphabet="0123456789 .-()/+", max_size=24)),
+    region=st.sampled_from(PHONE_REGIONS),
+)
+def test_phone_fast_path_agrees_with_phonenumbers_on_any_phone_shaped_text(piece: str, region: str) -> None:
+    assert n._parse_phone(piece, region) == _reference_parse_phone(piece, region)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    cc=st.sampled_from(["34", "39", "31", "372", "44", "1", "49", "33", "351"]),
+    national=st.text(alphabet="0123456789", min_size=6, max_size=12),
+    style=st.sampled_from(
+        ["+{cc} {n}", "+{cc}{n}", "00{cc} {n}", "{n}", "{cc}{n}", "(+{cc}) {n}", "+{cc} (0){n}"]
+    ),
+    region=st.sampled_from(PHONE_REGIONS),
+)
+def test_phone_fast_path_agrees_with_phonenumbers_on_real_looking_numbers(
+    cc: str, national: str, style: str, region: str
+) -> None:
+    piece = style.format(cc=cc, n=national)
+    assert n._parse_phone(piece, region) == _reference_parse_phone(piece, region)
+
+
+def _reference_is_placeholder(text: str) -> bool:
+    """normalise.is_placeholder before its first-character shortcut."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 20:
+        return False
+    if not any(c.isalnum() for c in stripped):
+        return len(stripped) <= 5
+    return n.fold(stripped) in n._PLACEHOLDERS
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=st.one_of(
+        st.sampled_from(sorted(n._PLACEHOLDERS)).map(lambda p: p.replace(" ", "/").upper()),
+        st.sampled_from(
+            ["N/A", " n.v.t. ", "-", "?", "Ninguno", "PUUDUB", "2019", "Ana", "Óscar", "ñ/a", "ǹone"]
+        ),
+        st.text(alphabet="nNaA/.- tTbBdD0123ñÑóÓǸ?()", max_size=12),
+        st.text(max_size=25),
+    )
+)
+def test_is_placeholder_shortcut_agrees_with_the_full_check(text: str) -> None:
+    assert n.is_placeholder(text) == _reference_is_placeholder(text)

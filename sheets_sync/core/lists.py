@@ -73,6 +73,13 @@ class _RowReader:
         self.by_index = {c.index: c for c in match.columns}
         self.parsers = self._parsers()
         self.header_cells = {c.index: c.header.casefold() for c in match.mapped}
+        # (index, field, header, literal) of the columns read into fields, in column order
+        self.read_columns = [
+            (c.index, c.field, c.header, c.field in _LITERAL)
+            for c in self.columns
+            if c.field and c.field != IGNORE
+        ]
+        self.headers = [self.header_for(i) for i in range(max(map(len, grid.rows), default=0))]
 
     def _parsers(self) -> dict[str, Callable[[str], norm.Parsed[Any]]]:
         """field -> normaliser of one cell's text, bound to this list's language, region and date."""
@@ -126,13 +133,19 @@ class _RowReader:
     def read(self, row: int, cells: tuple[str, ...]) -> tuple[SourceRecord | None, list[DataIssue]]:
         """One data row (``row`` is the sheet row, 1-based) -> a record or None, and its issues."""
         issues: list[DataIssue] = []
-        raw = tuple((self.header_for(i), text) for i, text in enumerate(cells) if text.strip())
+        headers = self.headers
+        raw = tuple(
+            (headers[i] if i < len(headers) else self.header_for(i), text)
+            for i, text in enumerate(cells)
+            if text.strip()
+        )
         texts: dict[str, list[tuple[str, str]]] = {}
-        for column in self.columns:
-            if column.field and column.field != IGNORE and column.index < len(cells):
-                text = cells[column.index]
-                if text.strip() and (column.field in _LITERAL or not norm.is_placeholder(text)):
-                    texts.setdefault(column.field, []).append((column.header, text))
+        width = len(cells)
+        for index, fieldname, header, literal in self.read_columns:
+            if index < width:
+                text = cells[index]
+                if text.strip() and (literal or not norm.is_placeholder(text)):
+                    texts.setdefault(fieldname, []).append((header, text))
         values: dict[str, Any] = {}
         for fieldname, entries in texts.items():
             if fieldname in ("email", "phone"):

@@ -103,7 +103,10 @@ def assemble(
     rekey_decisions(state, resolved, fps, inp.today)
 
     staff = StaffDirectory.from_table(inp.staff)
-    overrides, issues = carried_overrides(inp.alumni_tab, inp.state, state, set(ids.ids))
+    alumni_table, alumni_tab_issues = read_table(inp.alumni_tab, ALUMNI_HEADERS)
+    overrides, issues = carried_overrides(
+        inp.alumni_tab, inp.state, state, set(ids.ids), table=(alumni_table, alumni_tab_issues)
+    )
     by_cluster: list[Alumnus] = []
     for c, members in enumerate(clusters):
         recs = sorted((records[i] for i in members), key=lambda r: (r.tab, r.row))
@@ -111,13 +114,15 @@ def assemble(
         by_cluster.append(make_alumnus(ids.ids[c], recs, staff, overrides.get(ids.ids[c], ""), conf))
     alumni = sorted(by_cluster, key=lambda a: a.alumni_id)
     when = inp.today.isoformat()
-    tab_row = _rows_by_id(inp.alumni_tab)
+    tab_row = _rows_by_id(alumni_table)
     for a in alumni:
         info = state.get("alumni", a.alumni_id) or {}
         info = {k: v for k, v in info.items() if k != "owner_override"}
         if a.owner_override:
             info["owner_override"] = a.owner_override
         state.set("alumni", a.alumni_id, info, when=when)
+        if not a.owner_override:
+            continue
         ownership = choose_owner((), staff, a.owner_override)
         if ownership.override_problem:
             issues.append(
@@ -169,9 +174,8 @@ def assemble(
 # --------------------------------------------------------------------------- Owner override
 
 
-def _rows_by_id(alumni_tab: Grid | None) -> dict[str, int]:
+def _rows_by_id(table: Table) -> dict[str, int]:
     """Sheet row of each Alumni ID in the current tab (the backend keeps rows where they are)."""
-    table, _ = read_table(alumni_tab, ALUMNI_HEADERS)
     out: dict[str, int] = {}
     for row in table.rows:
         aid = normalise_id(row["Alumni ID"])
@@ -181,14 +185,21 @@ def _rows_by_id(alumni_tab: Grid | None) -> dict[str, int]:
 
 
 def carried_overrides(
-    alumni_tab: Grid | None, old_state: State, state: State, current: set[str]
+    alumni_tab: Grid | None,
+    old_state: State,
+    state: State,
+    current: set[str],
+    *,
+    table: tuple[Table, list[DataIssue]] | None = None,
 ) -> tuple[dict[str, str], list[DataIssue]]:
     """``Owner override`` per current Alumni ID: from the Alumni tab (also through aliases), else from
-    the state (which keeps a copy, so a lost tab or a hidden row loses nothing)."""
-    table, issues = read_table(alumni_tab, ALUMNI_HEADERS)
+    the state (which keeps a copy, so a lost tab or a hidden row loses nothing). ``table``: the tab
+    already read with ``read_table(alumni_tab, ALUMNI_HEADERS)``, to read it once."""
+    alumni, found = table if table is not None else read_table(alumni_tab, ALUMNI_HEADERS)
+    issues = list(found)
     seen_in_tab: set[str] = set()
     candidates: dict[str, list[tuple[int, str, str]]] = {}
-    for row in table.rows:
+    for row in alumni.rows:
         aid = normalise_id(row["Alumni ID"])
         if aid is None:
             continue

@@ -95,11 +95,17 @@ _PLACEHOLDERS = frozenset(
 )
 
 
+_PLACEHOLDER_STARTS = frozenset(p[0] for p in _PLACEHOLDERS)
+
+
 def is_placeholder(text: str) -> bool:
     """A cell that means "nothing here": "n/a", "-", "?", "none", "ninguno", "n.v.t.", "puudub"…"""
     stripped = text.strip()
     if not stripped or len(stripped) > 20:
         return False
+    first = stripped[0]
+    if first.isascii() and first.isalnum() and first.lower() not in _PLACEHOLDER_STARTS:
+        return False  # fold() starts with this character, lower-cased: no placeholder does ("2019")
     if not any(c.isalnum() for c in stripped):
         return len(stripped) <= 5
     return fold(stripped) in _PLACEHOLDERS
@@ -343,17 +349,43 @@ def _parse_phone(piece: str, region: str) -> str | None:
         except (ValueError, OverflowError):
             return None
     for candidate in candidates:
-        attempts = [candidate]
         digits = "".join(_DIGITS.findall(candidate))
-        if _BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
+        bare = _BARE_DIGITS.match(candidate) is not None
+        simple = _SIMPLE_PHONE.match(candidate) if len(candidate) <= 100 and len(digits) >= 3 else None
+        if simple:  # the common shapes: only the + and the digits matter to phonenumbers
+            return _parse_digits(bool(simple[1]), digits, bare, region)
+        attempts = [candidate]
+        if bare and len(digits) >= 10 and digits[0] != "0":
             attempts.append("+" + digits)  # "34612345678": an international number without its +
-        for attempt in attempts:
-            try:
-                number = phonenumbers.parse(attempt, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        found = _first_valid(attempts, region)
+        if found is not None:
+            return found
+    return None
+
+
+# "+34 612 34 56 78", "(+34) 612-345-678", "0612.34.56.78", "06/12345678": a + (perhaps in a
+# bracket) and ASCII digits with spaces . - ( ) / between them. phonenumbers.parse reads such a
+# text exactly as "+" + digits or digits (no letters, extension or second number to find), so
+# the parse is done on that canonical form, once per number whatever way it was typed.
+_SIMPLE_PHONE = re.compile(r"^\(?(\+?)[0-9 .\-()/]*$")
+
+
+@lru_cache(maxsize=65536)
+def _parse_digits(plus: bool, digits: str, bare: bool, region: str) -> str | None:
+    attempts = ["+" + digits if plus else digits]
+    if bare and len(digits) >= 10 and digits[0] != "0":
+        attempts.append("+" + digits)  # "34612345678": an international number without its +
+    return _first_valid(attempts, region)
+
+
+def _first_valid(attempts: list[str], region: str) -> str | None:
+    for attempt in attempts:
+        try:
+            number = phonenumbers.parse(attempt, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
 
 
