@@ -5,7 +5,7 @@ them as planned (state kind ``sent``), and delivered *after* it:
 
 * commit fails -> the next run plans the same keys again and overwrites the same files;
 * delivery fails (SMTP down) -> the file stays in ``pending/`` and is retried next run;
-* delivered -> moved to ``outbox/sent/`` (kept as evidence, pruned by age).
+* delivered -> moved to ``outbox/sent/`` (kept as evidence; nothing deletes it).
 
 Without SMTP (the default, and ``make demo``) delivery *is* the .eml file: ``flush`` moves
 pending files to ``outbox/`` itself, where a person can open them.
@@ -52,13 +52,13 @@ class MailQueue:
         Once the server cannot be reached, the other mails wait for the next run instead of each
         waiting out the timeout. Returns (sent, failed)."""
         wanted = {mail_filename(k) for k in committed} if committed is not None else None
-        sent = failed = 0
+        sent = failed = waiting = 0
         down = False
         for path in self.pending_files():
             if wanted is not None and path.name not in wanted:
                 continue
             if down:
-                failed += 1
+                waiting += 1
                 continue
             try:
                 if self.smtp is not None:
@@ -73,4 +73,6 @@ class MailQueue:
                 log.warning(
                     "mail …%s not delivered, will retry next run: %s", path.stem.rsplit("_", 1)[-1], exc
                 )
-        return sent, failed
+        if waiting:
+            log.warning("%d more mail(s) wait for the next run", waiting)
+        return sent, failed + waiting

@@ -3,12 +3,15 @@
 The core (:mod:`sheets_sync.core.digest`) decides and renders; this module only turns a
 :class:`~sheets_sync.core.digest.Mail` into a MIME message and hands it over:
 
-* :class:`Outbox` (the default, what ``make demo`` uses): one ``<key>.eml`` file per mail;
+* :class:`Outbox`: one ``<key>.eml`` file per mail, written atomically;
 * :class:`SmtpMailer`: SMTP with ``starttls`` / ``ssl`` / ``none``, a timeout always set, the
   password only from the environment (``SHEETS_SYNC_SMTP_PASSWORD``) and never logged.
 
 Message structure: ``multipart/alternative`` [``text/plain``, ``multipart/related`` [``text/html``,
 ``image/png``...]] — charts are inline parts referenced from the HTML by ``cid:``.
+
+The product queues every mail as a file and then sends the file (:class:`sheets_sync.delivery.MailQueue`
+with an :class:`Outbox` and, when SMTP is configured, :meth:`SmtpMailer.send_bytes`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -29,8 +32,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 from .config import Config, SmtpConfig
-from .core.digest import Mail, mark_sent
-from .core.state import State
+from .core.digest import Mail
 from .errors import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -105,7 +107,7 @@ class Outbox:
 
 
 class SmtpMailer:
-    """SMTP delivery. One connection per :meth:`deliver`; every failure is a :class:`DeliveryError`."""
+    """SMTP delivery. One connection per message; every failure is a :class:`DeliveryError`."""
 
     def __init__(self, cfg: SmtpConfig, password: str | None = None) -> None:
         self.cfg = cfg
@@ -117,9 +119,6 @@ class SmtpMailer:
     @property
     def sender(self) -> str:
         return self.cfg.sender
-
-    def deliver(self, mail: Mail) -> None:
-        self.send_message(build_message(mail, self.cfg.sender))
 
     def send_bytes(self, data: bytes) -> None:
         """Send an already built message (e.g. a queued ``.eml`` file)."""
@@ -221,38 +220,3 @@ def mailer_from_config(config: Config, env: Mapping[str, str] | None = None) -> 
         return Outbox(config.outbox_dir)
     env = os.environ if env is None else env
     return SmtpMailer(smtp, env.get(smtp.password_env) or None)
-
-
-def deliver_all(
-    mailer: Outbox | SmtpMailer, mails: Sequence[Mail], state: State, *, today: dt.date | None = None
-) -> tuple[int, int, State]:
-    """Deliver each mail; delivered ones become ``sent`` in the returned state, the rest stay
-    ``pending`` (planned again next run). One failure never stops the others, except a connection
-    failure, after which this run's remaining mails wait for the next run."""
-    day = today or dt.date.today()
-    sent = failed = 0
-    down: DeliveryError | None = None
-    for mail in mails:
-        if down is not None:
-            failed += 1
-            continue
-        try:
-            mailer.deliver(mail)
-        except DeliveryError as exc:
-            failed += 1
-            log.warning("%s mail %s not delivered, retried next run: %s", mail.kind, short_key(mail.key), exc)
-            if isinstance(exc, ConnectionDeliveryError):
-                down = exc
-            continue
-        state = mark_sent(state, mail, day)
-        sent += 1
-    if down is not None and failed > 1:
-        log.warning("%d more mail(s) wait for the next run", failed - 1)
-    log.info("mail: %d delivered, %d failed (%s)", sent, failed, type(mailer).__name__)
-    return sent, failed, state
-
-
-def short_key(key: str) -> str:
-    """The mail key without the person's name (logs hold no names at INFO/WARNING)."""
-    kind, _, rest = key.partition(":")
-    return f"{kind}:{rest.rpartition(':')[2]}" if kind in ("owner", "teacher") else key

@@ -405,7 +405,6 @@ def compute(
                 config=config.digest,
                 school_name=config.school_name,
                 today=today,
-                retry_pending=False,  # the mail queue retries undelivered .eml files itself
                 forget_cells=report.forgotten_rows,
             )
         )

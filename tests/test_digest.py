@@ -14,14 +14,12 @@ from sheets_sync.core.digest import (
     Mail,
     headline_figures,
     is_due,
-    mark_sent,
     office_recipients,
     plan_digests,
     staff_members,
     template_environment,
 )
 from sheets_sync.core.model import DataIssue
-from sheets_sync.core.state import State
 
 from ._digest_data import (
     OFFICE,
@@ -41,12 +39,6 @@ from ._digest_data import (
 def by_kind(mails: list[Mail]) -> dict[str, Mail]:
     assert len({m.kind for m in mails}) == len(mails), [m.key for m in mails]
     return {m.kind: m for m in mails}
-
-
-def all_sent(mails: list[Mail], state: State, day: dt.date = TODAY) -> State:
-    for mail in mails:
-        state = mark_sent(state, mail, day)
-    return state
 
 
 def test_plan_gives_one_mail_per_recipient_kind():
@@ -133,8 +125,7 @@ def test_teacher_digest_lists_only_their_own_problems_with_tab_row_and_fix():
 
 
 def test_a_notification_is_never_sent_twice():
-    mails, state = plan_digests(digest_input())
-    state = all_sent(mails, state)
+    _, state = plan_digests(digest_input())  # planned = queued: the mail queue delivers them
     again, state = plan_digests(digest_input(state, report=report(new_alumni=[], merged=[])))
     assert again == []  # same day: everything sent
     tomorrow = TODAY + dt.timedelta(days=1)
@@ -145,8 +136,7 @@ def test_a_notification_is_never_sent_twice():
 
 
 def test_only_new_items_reach_a_teacher():
-    mails, state = plan_digests(digest_input())
-    state = all_sent(mails, state)
+    _, state = plan_digests(digest_input())
     extra = DataIssue("List - Ana Ruiz", 12, "Phone", "+34", "too short", "write the full number", "Ana Ruiz")
     later, _ = plan_digests(
         digest_input(state, today=TODAY + dt.timedelta(days=1), issues=[*issues(), extra])
@@ -154,29 +144,6 @@ def test_only_new_items_reach_a_teacher():
     teacher = by_kind(later)["teacher"]
     assert "row 12" in teacher.text and "row 4" not in teacher.text
     assert "1 thing to fix" in teacher.subject
-
-
-def test_an_undelivered_mail_is_planned_again_with_the_same_key():
-    first, state = plan_digests(digest_input())
-    delivered = [m for m in first if m.kind == "office"]
-    state = all_sent(delivered, state)  # the owner and teacher mails failed
-    second, state = plan_digests(digest_input(state, today=TODAY + dt.timedelta(days=1)))
-    keys = {m.kind: m.key for m in second}
-    assert keys["owner"] == by_kind(first)["owner"].key
-    assert keys["teacher"] == by_kind(first)["teacher"].key
-
-
-def test_an_undelivered_office_digest_is_retried_on_a_day_off_and_keeps_its_changes():
-    weekly = DigestConfig(frequency="weekly", weekday=0)
-    first, state = plan_digests(digest_input(config=weekly))  # Monday: office digest fails
-    assert "office" in by_kind(first)
-    tuesday = TODAY + dt.timedelta(days=1)
-    second, state = plan_digests(
-        digest_input(state, today=tuesday, config=weekly, report=report(new_alumni=["A-00013"]))
-    )
-    office = by_kind(second)["office"]
-    assert office.key == f"office:{TODAY.isoformat()}"  # the same mail, retried
-    assert "New alumni: 4" in office.text and "A-00001" in office.text and "A-00013" in office.text
 
 
 @pytest.mark.parametrize(
@@ -198,8 +165,7 @@ def test_frequency(frequency, last, today, due):
 
 def test_weekly_digest_collects_the_week_of_changes():
     weekly = DigestConfig(frequency="weekly", weekday=0)
-    mails, state = plan_digests(digest_input(config=weekly))
-    state = all_sent(mails, state)
+    _, state = plan_digests(digest_input(config=weekly))
     for offset in range(1, 7):  # Tuesday .. Sunday: nothing mailed, changes remembered
         day = TODAY + dt.timedelta(days=offset)
         new = report(new_alumni=[f"A-{100 + offset:05d}"], merged=[])
@@ -238,9 +204,9 @@ def _staff_tom_says_no():
     return replace(base, rows=rows)
 
 
-def test_queued_mails_count_as_sent_when_the_caller_retries_them_itself():
-    mails, state = plan_digests(digest_input(retry_pending=False))
-    again, state = plan_digests(digest_input(state, today=TODAY + dt.timedelta(days=1), retry_pending=False))
+def test_mails_planned_by_the_last_run_count_as_sent():
+    mails, state = plan_digests(digest_input())
+    again, state = plan_digests(digest_input(state, today=TODAY + dt.timedelta(days=1)))
     assert [m.kind for m in again] == ["office"]
     assert state.keys("pending") == {again[0].key}
     assert {k for m in mails for k in m.items} <= state.keys("sent")

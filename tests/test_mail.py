@@ -1,4 +1,5 @@
-"""Mail delivery against a real SMTP server (aiosmtpd on 127.0.0.1, random free port) and the outbox."""
+"""Mail delivery as the product does it (the MailQueue: .eml files, then SMTP) against a real SMTP
+server (aiosmtpd on 127.0.0.1, random free port)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from sheets_sync.charts import rollup_charts
 from sheets_sync.config import Config, DigestConfig, SmtpConfig
 from sheets_sync.core.digest import OPTED_OUT, Mail, plan_digests
 from sheets_sync.core.state import State
+from sheets_sync.delivery import MailQueue
 from sheets_sync.errors import DeliveryError
 from sheets_sync.mail import (
     Outbox,
     SmtpMailer,
     build_message,
-    deliver_all,
     mail_filename,
     mailer_from_config,
     message_id,
@@ -112,16 +113,32 @@ def planned(state: State | None = None, **kw: object) -> tuple[list[Mail], State
     return plan_digests(digest_input(state, charts=charts(), **kw))
 
 
+def queue(folder: Path, mailer: SmtpMailer | None, mails: list[Mail]) -> MailQueue:
+    """The product's delivery path: every mail queued as an .eml file, then flushed."""
+    q = MailQueue(folder, "alumni@school.test", mailer)
+    for mail in mails:
+        q.queue(mail)
+    return q
+
+
+def eml(mail: Mail) -> bytes:
+    """A mail as the queue stores it (what :meth:`SmtpMailer.send_bytes` sends)."""
+    return bytes(build_message(mail, "alumni@school.test"))
+
+
 def parts(msg: EmailMessage) -> list[str]:
     return [p.get_content_type() for p in msg.walk()]
 
 
-def test_digests_arrive_by_smtp_as_multipart_alternative_with_inline_chart(smtp_server):
+def test_digests_arrive_by_smtp_as_multipart_alternative_with_inline_chart(smtp_server, tmp_path):
     inbox, port = smtp_server
-    mails, state = planned()
-    sent, failed, state = deliver_all(SmtpMailer(smtp(port)), mails, state, today=TODAY)
-    assert (sent, failed) == (3, 0)
-    assert state.keys("pending") == set()
+    mails, _ = planned()
+    q = queue(tmp_path / "outbox", SmtpMailer(smtp(port)), mails)
+    assert q.flush() == (3, 0)
+    assert q.pending_files() == []
+    assert sorted(p.name for p in (tmp_path / "outbox" / "sent").iterdir()) == sorted(
+        mail_filename(m.key) for m in mails
+    )  # kept as evidence
 
     office = inbox.to(OFFICE)
     assert parts(office) == [
@@ -161,50 +178,53 @@ def test_digests_arrive_by_smtp_as_multipart_alternative_with_inline_chart(smtp_
     assert {r for rcpts, _ in inbox.messages for r in rcpts} == {OFFICE, TUTOR, TEACHER}
 
 
-def test_the_same_notification_is_not_sent_twice(smtp_server):
+def test_the_same_notification_is_not_sent_twice(smtp_server, tmp_path):
     inbox, port = smtp_server
     mailer = SmtpMailer(smtp(port))
     mails, state = planned()
-    _, _, state = deliver_all(mailer, mails, state, today=TODAY)
+    assert queue(tmp_path, mailer, mails).flush() == (3, 0)
     again, state = planned(state)
     assert again == []
     tomorrow = TODAY + dt.timedelta(days=1)
     next_day, state = planned(state, today=tomorrow)
-    deliver_all(mailer, next_day, state, today=tomorrow)
+    q = queue(tmp_path, mailer, next_day)
+    assert q.flush() == (1, 0)
+    assert q.flush() == (0, 0)  # a delivered file is not sent again
     assert [m.kind for m in next_day] == ["office"]
     assert sum(1 for rcpts, _ in inbox.messages if TUTOR in rcpts) == 1
     assert sum(1 for rcpts, _ in inbox.messages if TEACHER in rcpts) == 1
 
 
-def test_a_failed_delivery_stays_pending_and_is_retried_next_run(smtp_server):
+def test_a_failed_delivery_stays_pending_and_is_retried_next_run(smtp_server, tmp_path):
     inbox, port = smtp_server
     mails, state = planned()
-    down = SmtpMailer(smtp(free_port()))  # nothing listens there
-    sent, failed, state = deliver_all(down, mails, state, today=TODAY)
-    assert (sent, failed) == (0, 3)
-    assert state.keys("pending") == {m.key for m in mails}
-    assert not state.keys("sent")
+    down = queue(tmp_path, SmtpMailer(smtp(free_port())), mails)  # nothing listens there
+    assert down.flush() == (0, 3)
+    assert [p.name for p in down.pending_files()] == sorted(mail_filename(m.key) for m in mails)
 
     tomorrow = TODAY + dt.timedelta(days=1)
-    retry, state = planned(state, today=tomorrow)
-    assert {m.key for m in retry if m.kind != "office"} == {m.key for m in mails if m.kind != "office"}
-    sent, failed, state = deliver_all(SmtpMailer(smtp(port)), retry, state, today=tomorrow)
-    assert (sent, failed) == (3, 0)
-    assert state.keys("pending") == set()
-    assert len(inbox.messages) == 3
-    third, _ = planned(state, today=tomorrow)
-    assert third == []
-
-
-def test_one_refused_mail_does_not_stop_the_others(smtp_server):
-    inbox, port = smtp_server
-    mails, state = planned()
-    broken = replace(mails[1], to=("left@refused.test",))
-    sent, failed, state = deliver_all(
-        SmtpMailer(smtp(port)), [mails[0], broken, mails[2]], state, today=TODAY
+    next_day, state = planned(state, today=tomorrow)
+    assert [m.kind for m in next_day] == ["office"]  # the queued owner/teacher mails are not planned again
+    up = MailQueue(tmp_path, "alumni@school.test", SmtpMailer(smtp(port)))
+    assert up.flush(committed={m.key for m in mails}) == (3, 0)  # the files of the first run
+    assert up.pending_files() == []
+    assert sorted(m["Message-ID"] for _, m in inbox.messages) == sorted(
+        message_id(m.key, "alumni@school.test") for m in mails
     )
-    assert (sent, failed) == (2, 1)
-    assert state.keys("pending") == {broken.key}
+    assert up.flush() == (0, 0)
+
+
+def test_one_refused_mail_does_not_stop_the_others(smtp_server, tmp_path, caplog):
+    inbox, port = smtp_server
+    mails, _ = planned()
+    broken = replace(mails[1], to=("left@refused.test",))
+    assert broken.kind == "teacher"
+    q = queue(tmp_path, SmtpMailer(smtp(port)), [mails[0], broken, mails[2]])
+    with caplog.at_level(logging.WARNING):
+        assert q.flush() == (2, 1)
+    assert "refused all 1 recipient(s)" in caplog.text
+    assert "ana-ruiz" not in caplog.text and "left@refused.test" not in caplog.text  # no name, no address
+    assert [p.name for p in q.pending_files()] == [mail_filename(broken.key)]  # retried next run
     assert len(inbox.messages) == 2
 
 
@@ -216,10 +236,9 @@ def test_login_uses_the_password_from_the_environment_and_never_logs_it(auth_ser
     mailer = mailer_from_config(config, env={"SHEETS_SYNC_SMTP_PASSWORD": PASSWORD})
     assert isinstance(mailer, SmtpMailer)
     assert PASSWORD not in repr(mailer)
-    mails, state = planned()
+    mails, _ = planned()
     with caplog.at_level(logging.DEBUG):
-        sent, failed, _ = deliver_all(mailer, mails, state, today=TODAY)
-    assert (sent, failed) == (3, 0)
+        assert queue(tmp_path / "outbox", mailer, mails).flush() == (3, 0)
     assert len(inbox.messages) == 3
     assert PASSWORD not in caplog.text
 
@@ -235,7 +254,7 @@ def test_a_bad_login_fails_with_the_fix(auth_server, password, fix):
     _, port = auth_server
     mail = planned()[0][0]
     with pytest.raises(DeliveryError, match=fix) as err:
-        SmtpMailer(smtp(port, user="digest-bot"), password).deliver(mail)
+        SmtpMailer(smtp(port, user="digest-bot"), password).send_bytes(eml(mail))
     assert PASSWORD not in str(err.value)
 
 
@@ -250,7 +269,7 @@ def test_security_mismatch_fails_with_the_fix(smtp_server, security, host, fix):
     inbox, port = smtp_server
     mail = planned()[0][0]
     with pytest.raises(DeliveryError, match=fix):
-        SmtpMailer(smtp(port, security=security, host=host)).deliver(mail)
+        SmtpMailer(smtp(port, security=security, host=host)).send_bytes(eml(mail))
     assert inbox.messages == []
 
 
@@ -258,7 +277,7 @@ def test_the_password_is_never_sent_unencrypted_to_another_host():
     mail = planned()[0][0]
     cfg = smtp(25, host="smtp.example.invalid", user="digest-bot")
     with pytest.raises(DeliveryError, match="refusing to send the SMTP password unencrypted"):
-        SmtpMailer(cfg, PASSWORD).deliver(mail)
+        SmtpMailer(cfg, PASSWORD).send_bytes(eml(mail))
 
 
 def test_a_silent_server_times_out():
@@ -267,32 +286,28 @@ def test_a_silent_server_times_out():
         silent.listen(1)
         cfg = smtp(silent.getsockname()[1], timeout=0.5)
         with pytest.raises(DeliveryError, match="did not answer within 0.5s"):
-            SmtpMailer(cfg).deliver(planned()[0][0])
+            SmtpMailer(cfg).send_bytes(eml(planned()[0][0]))
 
 
-def test_after_a_connection_failure_the_other_mails_wait(caplog):
-    mails, state = planned()
+def test_after_a_connection_failure_the_other_mails_wait(caplog, tmp_path):
+    mails, _ = planned()
+    q = queue(tmp_path, SmtpMailer(smtp(free_port())), mails)
     with caplog.at_level(logging.WARNING):
-        sent, failed, _ = deliver_all(SmtpMailer(smtp(free_port())), mails, state, today=TODAY)
-    assert (sent, failed) == (0, 3)
-    assert "cannot connect" in caplog.text and "2 more mail(s) wait for the next run" in caplog.text
+        assert q.flush() == (0, 3)
+    assert caplog.text.count("cannot connect") == 1  # one attempt, not one per mail
+    assert "2 more mail(s) wait for the next run" in caplog.text
+    assert len(q.pending_files()) == 3
     for mail in mails:
         assert not any(address in caplog.text for address in mail.to)
 
 
-def test_send_bytes_delivers_a_queued_eml(smtp_server):
-    inbox, port = smtp_server
-    mail = planned()[0][0]
-    SmtpMailer(smtp(port)).send_bytes(bytes(build_message(mail, "alumni@school.test")))
-    assert inbox.to(OFFICE)["Message-ID"] == message_id(mail.key, "alumni@school.test")
-
-
-def test_outbox_writes_one_eml_per_mail(tmp_path: Path):
+def test_without_smtp_the_outbox_holds_one_eml_per_mail(tmp_path: Path):
     outbox = tmp_path / "outbox"
     mails, state = planned()
-    sent, failed, state = deliver_all(Outbox(outbox), mails, state, today=TODAY)
-    assert (sent, failed) == (3, 0)
-    files = sorted(p.name for p in outbox.iterdir())
+    q = queue(outbox, None, mails)
+    assert q.flush() == (3, 0)
+    assert q.pending_files() == []
+    files = sorted(p.name for p in outbox.iterdir() if p.is_file())
     assert files == sorted(mail_filename(m.key) for m in mails)
     assert not any(name.endswith(".tmp") for name in files)
     office = email.message_from_bytes(

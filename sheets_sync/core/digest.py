@@ -11,11 +11,9 @@ Three kinds of mail (issue 5, guide §3 #1 and §3 #4):
 
 Every notification *item* has a stable key (``loopin:<staff>:<fp>``, ``found:<staff>:<id>:<teacher>``,
 ``issue:<teacher>:<fp>``, ``office:<date>``). An item in state ``sent`` is never mailed again.
-:func:`plan_digests` records each planned mail under ``pending`` (mail key -> its item keys);
-:func:`mark_sent` (called by ``mail.deliver_all`` after a successful delivery) moves them to ``sent``.
-With ``retry_pending`` (the default) a mail still pending from an earlier run is planned again
-(same items -> same key -> same Message-ID); without it, pending items count as done because the
-caller's queue retries the file itself.
+:func:`plan_digests` records each planned mail under ``pending`` (mail key -> its item keys); the
+next run moves them to ``sent``: once the state holding them is committed, the mail queue
+(:mod:`sheets_sync.delivery`) owns the ``.eml`` file and retries it until it is delivered.
 """
 
 from __future__ import annotations
@@ -67,7 +65,6 @@ __all__ = [
     "format_value",
     "headline_figures",
     "is_due",
-    "mark_sent",
     "office_recipients",
     "plan_digests",
     "rounded",
@@ -110,7 +107,6 @@ class DigestInput:
     config: DigestConfig
     school_name: str
     today: dt.date
-    retry_pending: bool = True
     forget_cells: Sequence[str] = ()  # teacher-owned cells still holding a forgotten person (issue 7)
 
 
@@ -140,19 +136,13 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
     env = template_environment()
     staff = staff_members(inp.staff)
     alumni = {a.alumni_id: a for a in inp.alumni}
-    sent = state.keys("sent")
-    old_pending = dict(state.items("pending"))
-    if not inp.retry_pending:  # the caller's queue retries them itself: count them as sent
-        for key, entry in old_pending.items():
-            for item in [key, *_entry_items(entry)]:
-                state.set("sent", item, _entry_date(entry, today), when=today)
-        state.replace_kind("pending", {}, when=today)
-        sent = state.keys("sent")
-        old_pending = {}
-    done: set[str] = set(sent)
-    pending_people = {_entry_person(k) for k in old_pending}
+    for key, entry in state.items("pending"):  # planned by an earlier run: queued, so done
+        for item in [key, *_entry_items(entry)]:
+            state.set("sent", item, _entry_date(entry, today), when=today)
+    state.replace_kind("pending", {}, when=today)
+    done: set[str] = set(state.keys("sent"))
 
-    backlog = _merge_backlog(state, old_pending, inp.report, today)
+    backlog = _merge_backlog(state, inp.report, today)
     boxes: dict[str, Box] = {}
     unmailable: set[str] = set()
 
@@ -182,9 +172,7 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
             if not items:
                 continue
             person = f"{kind}:{slug(b.name)}"
-            last = _date(state.get("digest", person))
-            retry = person in pending_people
-            if not (retry or is_due(inp.config, last, inp.today)):
+            if not is_due(inp.config, _date(state.get("digest", person)), inp.today):
                 continue
             mail = _person_mail(env, inp, b, kind, items)
             mails.append(mail)
@@ -194,15 +182,10 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
     planned = {item for m in mails for item in m.items}
     for entry in approaches:
         entry["status"] = approach_status(entry, planned, boxes)
-    office_mail = _office_mail(env, inp, state, staff, backlog, approaches, unmailable, old_pending)
+    office_mail = _office_mail(env, inp, state, staff, backlog, approaches, unmailable)
     if office_mail is not None:
         mails.insert(0, office_mail)
-        new_pending[office_mail.key] = {
-            "kind": "office",
-            "items": list(office_mail.items),
-            "date": today,
-            "backlog": backlog,
-        }
+        new_pending[office_mail.key] = {"kind": "office", "items": list(office_mail.items), "date": today}
         state.set("digest", "office", today, when=today)
         backlog = {}
     state.set("digest", BACKLOG_KEY, backlog, when=today)
@@ -217,15 +200,6 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
     return mails, state
 
 
-def mark_sent(state: State, mail: Mail, today: dt.date) -> State:
-    """After a successful delivery: the mail and its items become ``sent``; no longer pending."""
-    new = state.copy()
-    for key in [mail.key, *mail.items]:
-        new.set("sent", key, today.isoformat(), when=today.isoformat())
-    new.delete("pending", mail.key)
-    return new
-
-
 def _entry_items(entry: object) -> list[str]:
     return [str(i) for i in entry.get("items", [])] if isinstance(entry, dict) else []
 
@@ -234,30 +208,18 @@ def _entry_date(entry: object, default: str) -> str:
     return str(entry.get("date", default)) if isinstance(entry, dict) else default
 
 
-def _entry_person(mail_key: str) -> str:
-    """``owner:<person>:<hash>`` -> ``owner:<person>``; ``office:<date>`` -> ``office``."""
-    kind, _, rest = mail_key.partition(":")
-    return kind if kind == "office" else f"{kind}:{rest.rpartition(':')[0]}"
-
-
-def _merge_backlog(
-    state: State, old_pending: Mapping[str, Any], report: SyncReport, today: str
-) -> dict[str, Any]:
-    """Changes since the last office digest: this run's, plus any not yet delivered."""
+def _merge_backlog(state: State, report: SyncReport, today: str) -> dict[str, Any]:
+    """Changes since the last office digest: the stored ones plus this run's."""
     stored = state.get("digest", BACKLOG_KEY) or {}
-    parts = [stored if isinstance(stored, dict) else {}]
-    parts += [e.get("backlog") or {} for e in old_pending.values() if isinstance(e, dict)]
-    new_count = sum(int(p.get("new", 0)) for p in parts) + len(report.new_alumni)
-    ids = [i for p in parts for i in p.get("ids", [])] + list(report.new_alumni)
-    merged_count = sum(int(p.get("merged", 0)) for p in parts) + len(report.merged)
-    merges = [m for p in parts for m in p.get("merges", [])] + [list(m) for m in report.merged]
-    since = min((str(p["since"]) for p in parts if p.get("since")), default=today)
+    old = stored if isinstance(stored, dict) else {}
+    ids = [*old.get("ids", []), *report.new_alumni]
+    merges = [*old.get("merges", []), *(list(m) for m in report.merged)]
     return {
-        "new": new_count,
+        "new": int(old.get("new", 0)) + len(report.new_alumni),
         "ids": list(dict.fromkeys(ids))[:BACKLOG_IDS],
-        "merged": merged_count,
+        "merged": int(old.get("merged", 0)) + len(report.merged),
         "merges": merges[:BACKLOG_IDS],
-        "since": since,
+        "since": str(old.get("since") or today),
     }
 
 
@@ -294,17 +256,10 @@ def _office_mail(
     backlog: Mapping[str, Any],
     approaches: list[dict[str, str]],
     unmailable: set[str],
-    old_pending: Mapping[str, Any],
 ) -> Mail | None:
-    retry_key = next((k for k in old_pending if k.startswith("office:")), None)
     key = f"office:{inp.today.isoformat()}"
     last = _date(state.get("digest", "office"))
-    sent: set[str] = set(state.keys("sent"))
-    if is_due(inp.config, last, inp.today) and key not in sent:
-        pass
-    elif retry_key is not None:
-        key = retry_key  # not due today, but the last one was never delivered
-    else:
+    if not is_due(inp.config, last, inp.today) or key in state.keys("sent"):
         return None
     to = office_recipients(inp.config, staff)
     if not to:
