@@ -13,14 +13,15 @@ import numpy as np
 import pytest
 
 from sheets_sync.core import lookup
-from sheets_sync.core.engagements import Linker
+from sheets_sync.core.engagements import Linker, link_engagements, link_staff_tabs, outreach_status
 from sheets_sync.core.features import Features, prepare
 from sheets_sync.core.lists import ListOptions, read_list
 from sheets_sync.core.matching import MatchSettings, link, link_to
-from sheets_sync.core.model import Grid, SourceRecord
+from sheets_sync.core.model import Alumnus, Grid, SourceRecord
 from sheets_sync.core.state import State
+from sheets_sync.core.tables import read_table
 from sheets_sync.demo import generate_school
-from sheets_sync.tabs import ATTENDANCE, OUTREACH, TEMPLATE_HEADERS
+from sheets_sync.tabs import ATTENDANCE, EVENT_FEEDBACK, OUTREACH, STORIES, TEMPLATE_HEADERS, VOLUNTEERING
 
 TODAY = dt.date(2026, 6, 1)
 SETTINGS = MatchSettings()
@@ -164,3 +165,35 @@ def test_a_count_it_cannot_recount_falls_back_to_link_to(school, monkeypatch, ca
         found = lookup.link_batches(batches, records, clusters, SETTINGS)
     assert found == [link_to(batch, records, clusters, SETTINGS) for batch in batches]
     assert "no recount for the 'city' counts" in caplog.text
+
+
+def test_staff_tabs_linked_together_are_as_linked_one_by_one():
+    demo = generate_school(12, alumni=200, lists=6, as_of=TODAY)
+    records: list[SourceRecord] = []
+    for demo_list in demo.lists:
+        grid = Grid(demo_list.tab, tuple(tuple(r) for r in demo_list.rows))
+        records += read_list(grid, ListOptions(teacher=demo_list.teacher, today=TODAY)).records
+    clusters = link(records, SETTINGS).clusters
+    by_cluster = [
+        Alumnus(alumni_id=f"A-{c:05d}", name=records[m[0]].full_name, consent="Yes" if c % 3 else "No")
+        for c, m in enumerate(clusters)
+    ]
+    linker = Linker(records, clusters, by_cluster, SETTINGS, State.from_grid(None), TODAY)
+
+    def table(tab: str):
+        rows = (tuple(TEMPLATE_HEADERS[tab]), *(tuple(r) for r in demo.template_rows[tab]))
+        return read_table(Grid(tab, rows), TEMPLATE_HEADERS[tab])[0]
+
+    outreach = table(OUTREACH)
+    tables = {
+        "attendance": table(ATTENDANCE),
+        "volunteering": table(VOLUNTEERING),
+        "stories": table(STORIES),
+        "event_feedback": table(EVENT_FEEDBACK),
+    }
+    together = link_staff_tabs(outreach, tables, linker)
+    rows, outreach_issues = outreach_status(outreach, linker)
+    engagements, engagement_issues = link_engagements(tables, linker)
+    assert (together.outreach_rows, together.outreach_issues) == (rows, outreach_issues)
+    assert (together.engagements, together.engagement_issues) == (engagements, engagement_issues)
+    assert sum(1 for e in engagements if e.alumni_id) > 5 and any(row[3] for row in rows)  # not vacuous
