@@ -434,11 +434,12 @@ def run_sync(
     now: dt.datetime | None = None,
     snapshot: Snapshot | None = None,
     message: str = "",
+    mode: str = "sync",
     calls_before: int | None = None,
 ) -> tuple[SyncReport, Computed]:
     """One sync. ``outbox`` (a :class:`sheets_sync.delivery.MailQueue`) queues mails before the
     commit and delivers them after it; ``None`` plans mails without queueing any."""
-    report = new_report("dry-run" if dry_run else "sync", now)
+    report = new_report("dry-run" if dry_run else mode, now)
     today = report.started.astimezone(_zone(config.timezone)).date()
     steps = _Steps(report)
     if calls_before is None:  # run_once passes the count from before it took the lock

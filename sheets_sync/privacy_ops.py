@@ -295,6 +295,7 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
         outbox=queue if queue is not None else adapters.mail_queue(config),
         snapshot=_without_person(snapshot, state, person),
         message=message,
+        mode="forget",
     )
     log.info(
         "erasure done: %d suppression keys, %d mails removed, %d rows left",

@@ -25,7 +25,7 @@ class SyncReport:
     run_id: str
     started: dt.datetime
     finished: dt.datetime | None = None
-    mode: str = "sync"  # sync | dry-run | init | check
+    mode: str = "sync"  # sync | dry-run | forget | init | check
     outcome: str = "running"  # ok | ok-with-issues | failed | dry-run
     message: str = ""
     lists: list[ListSummary] = field(default_factory=list)

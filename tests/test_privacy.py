@@ -273,8 +273,9 @@ def _forget_and_check(h: Harness, who: str, *, extra_rows: set[str] = frozenset(
     assert ZURINE[1] in text and MAITE[1] in text  # nobody else was erased
     for r in rows_of(h, tabs.DATA_ISSUES):
         assert f"{r['Tab']}!{r['Row']}" not in result.teacher_cells
-    log_row = rows_of(h, tabs.SYNC_LOG)[-1]
+    *earlier, log_row = rows_of(h, tabs.SYNC_LOG)
     assert "erasure" in log_row["Message"] and "DPO Ines" in log_row["Message"]
+    assert log_row["Mode"] == "forget" and {r["Mode"] for r in earlier} == {"sync"}
     assert log_row["Started"].startswith(dt.date.today().isoformat())
 
     state = State.from_grid(h.read().grids[tabs.STATE])
