@@ -9,7 +9,13 @@ from sheets_sync.core.comparisons import DEFAULT_COMPARISONS
 from sheets_sync.core.features import prepare
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.scoring import score_pairs
-from sheets_sync.core.synonyms import fold, nickname_groups, qualification_code
+from sheets_sync.core.synonyms import (
+    fold,
+    nickname_groups,
+    qualification_code,
+    qualification_faculty,
+    sound_alike,
+)
 
 
 def rec(ref: str = "List - A!2", **fields) -> SourceRecord:
@@ -51,6 +57,12 @@ def levels(a: dict, b: dict) -> dict[str, str]:
         ({"surname": "García López"}, {"surname": "García"}, "surname", "part"),
         ({"surname": "de Vries"}, {"surname": "Vries"}, "surname", "part"),
         ({"surname": "Fernández"}, {"surname": "Fernandes"}, "surname", "fuzzy"),
+        ({"surname": "Davis"}, {"surname": "Dawis"}, "surname", "fuzzy"),
+        ({"surname": "Fajardo"}, {"surname": "Fayardo"}, "surname", "fuzzy"),
+        ({"surname": "Rodrígez"}, {"surname": "Rodríguez Sánchez"}, "surname", "part_fuzzy"),
+        ({"surname": "Tamajo"}, {"surname": "Tamayo-Mercader"}, "surname", "part_fuzzy"),
+        ({"surname": "Rodríguez Sánchez"}, {"surname": "Rodrigo Sanz"}, "surname", "else"),
+        ({"surname": "Hell"}, {"surname": "Hil"}, "surname", "else"),
         ({"surname": "Rossi"}, {"surname": "Tamm"}, "surname", "else"),
         ({"emails": ("ana@x.org",)}, {"emails": ("b@y.org", "ana@x.org")}, "email", "exact"),
         ({"emails": ("ana.lo@school.es",)}, {"emails": ("ana.lo@gmail.com",)}, "email", "local_part"),
@@ -73,6 +85,15 @@ def levels(a: dict, b: dict) -> dict[str, str]:
         ({"qualification": "Acconciatura"}, {"qualification": "Kapper"}, "qualification", "exact"),
         ({"qualification": "Cucina"}, {"qualification": "Koken"}, "qualification", "exact"),
         ({"qualification": "Juuksur"}, {"qualification": "Chef"}, "qualification", "else"),
+        ({"qualification": "Kok"}, {"qualification": "Turismo"}, "qualification", "related"),
+        (
+            {"qualification": "Gestión Administrativa"},
+            {"qualification": "Informatica"},
+            "qualification",
+            "related",
+        ),
+        ({"qualification": "Soldadura"}, {"qualification": "Carpintería"}, "qualification", "related"),
+        ({"qualification": "Soldadura"}, {"qualification": "Kok"}, "qualification", "else"),
         ({"postcode": "28001"}, {"postcode": "28001"}, "postcode", "exact"),
         ({"postcode": "28001"}, {"postcode": "28010"}, "postcode", "typo"),
         ({"postcode": "28001"}, {"postcode": "08999"}, "postcode", "else"),
@@ -135,6 +156,24 @@ def test_qualification_synonyms(text: str, code: str) -> None:
 )
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("davis", "dawis", True), ("jake", "jace", True), ("fajardo", "fayardo", True), ("ioppi", "iopi", True),
+     ("philip", "filip", True), ("hell", "hil", False), ("marco", "mario", False)],
+)  # fmt: skip
+def test_sound_alike_keys(a: str, b: str, same: bool) -> None:
+    assert (sound_alike(a) == sound_alike(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("code", "faculty"),
+    [("cookery", "hospitality"), ("hospitality", "hospitality"), ("it", "business"), ("welding", "building"),
+     ("nonsense", "")],
+)  # fmt: skip
+def test_qualification_faculty(code: str, faculty: str) -> None:
+    assert qualification_faculty(code) == faculty
 
 
 def test_nickname_groups_cover_five_languages() -> None:

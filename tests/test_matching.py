@@ -321,3 +321,20 @@ def test_a_rare_name_alone_merges_in_large_lists_a_crowded_one_does_not() -> Non
     assert not any(
         together(linkage, records, a.ref, b.ref) for a in crowded for b in crowded if a.ref < b.ref
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ({"first_name": "Henk Geertsen"}, {"first_name": "Hendrik", "surname": "Geertsen"}),
+        ({"first_name": "Thijn Vink"}, {"first_name": "Thijn", "surname": "Vinc"}),
+        ({"first_name": "Valentina", "surname": "Fallier"}, {"first_name": "Vale", "surname": "Falier"}),
+        ({"first_name": "Carolinna", "surname": "Stucchi"}, {"first_name": "Carolina", "surname": "Stcuchi"}),
+    ],
+)
+def test_blocking_compares_re_split_and_sound_alike_names(a: dict, b: dict) -> None:
+    from sheets_sync.core.blocking import candidate_pairs
+    from sheets_sync.core.features import prepare
+
+    i, j = candidate_pairs(prepare([rec("List - A!2", **a), rec("List - B!3", **b)]))
+    assert (i.tolist(), j.tolist()) == ([0], [1])

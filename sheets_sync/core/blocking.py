@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .features import Features
+from .synonyms import sound_alike
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,14 @@ def _birth_date(f: Features, r: int) -> Iterator[str]:
         yield f.dob[r]
 
 
+def _readings(f: Features, r: int) -> Iterator[tuple[Features, str, str]]:
+    """The record's name as typed and, for a whole name typed in the first-name column with the
+    surname empty ("Henk Geertsen" | ""), that name split in two (:attr:`Features.alt`)."""
+    yield f, f.first[r], f.sur[r]
+    if f.alt is not None and f.resplit is not None and f.resplit[r]:
+        yield f.alt, f.alt.first[r], f.alt.sur[r]
+
+
 def _name_tokens(f: Features, r: int) -> Iterator[str]:
     """All name words, ascii-folded and sorted: robust to order and accents."""
     tokens = sorted(set(f"{f.first[r]} {f.sur[r]}".split()))
@@ -54,32 +63,34 @@ def _name_tokens(f: Features, r: int) -> Iterator[str]:
 
 def _surname_token_initial(f: Features, r: int) -> Iterator[str]:
     """Each surname word + first initial, and each first-name word + surname initial (swaps):
-    finds a missing second surname (García López / García) and typos in the first name."""
-    first, sur = f.first[r], f.sur[r]
-    if first and sur:
-        for token in sur.split():
-            if len(token) > 1:
-                yield f"{token}|{first[0]}"
-        for token in first.split():
-            if len(token) > 1:
-                yield f"{token}|{sur[0]}"
+    finds a missing second surname (García López / García) and typos in the first name. Words are
+    spelled sound-alike (Fallier / Falier, Carolinna / Carolina)."""
+    for _, first, sur in _readings(f, r):
+        if first and sur:
+            for token in sur.split():
+                if len(token) > 1:
+                    yield f"{sound_alike(token)}|{first[0]}"
+            for token in first.split():
+                if len(token) > 1:
+                    yield f"{sound_alike(token)}|{sur[0]}"
 
 
 def _nickname_surname(f: Features, r: int) -> Iterator[str]:
     """Nickname group + each surname word (Paco/Francisco García)."""
-    for group in f.first_nick[r]:
-        if group < 0:
-            continue
-        for token in f.sur[r].split():
-            yield f"{group}|{token}"
+    for g, _, sur in _readings(f, r):
+        for group in g.first_nick[r]:
+            if group < 0:
+                continue
+            for token in sur.split():
+                yield f"{group}|{token}"
 
 
 def _prefixes(f: Features, r: int) -> Iterator[str]:
     """First 4 letters of each surname word + first 2 of the first name (typos further on)."""
-    first, sur = f.first[r], f.sur[r]
-    if first and sur:
-        for token in sur.split():
-            yield f"{token[:4]}|{first[:2]}"
+    for _, first, sur in _readings(f, r):
+        if first and sur:
+            for token in sur.split():
+                yield f"{token[:4]}|{first[:2]}"
 
 
 def _postcode_initials(f: Features, r: int) -> Iterator[str]:

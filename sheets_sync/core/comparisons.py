@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .features import MULTI, Features
+from .synonyms import sound_alike
 
 _WORKERS = 2  # the target machine has 2 cores
 MIN_TYPO_ID = 5  # shorter student ids must be equal: "296" and "297" are two students
@@ -33,7 +34,7 @@ class Level:
 
     ``kind`` is the predicate: exact, nickname, part (one name's words contain the other's),
     fuzzy (similarity >= ``threshold``), initial, household (shared email/phone but the first
-    names differ), local_part (same email before "@"), transposed (day/month swapped), typo (one
+    names differ), related (two courses of one faculty), local_part (same email before "@"), transposed (day/month swapped), typo (one
     edit), year, within (numbers differ by <= ``threshold``), else (anything left).
     ``reason`` is the text shown in ``Review``/``Alumni``; ``{a}``, ``{b}`` and ``{diff}`` are filled
     in. ``tf`` = the u probability grows with how common the value is (term frequency): two
@@ -92,6 +93,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
             L("exact", 0.82, 0.005, "same surname", tf=True),
             L("part", 0.08, 0.002, "surname partly equal ({a}/{b})"),
             L("fuzzy", 0.06, 0.004, "surname similar ({a}/{b})", threshold=0.9),
+            L("part_fuzzy", 0.03, 0.003, "surname partly similar ({a}/{b})", threshold=0.9),
             L("else", 0.04, 0.99, "different surname ({a}/{b})"),
         ),
     ),
@@ -145,7 +147,8 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
         (
             L("exact", 0.85, 0.08, "same qualification ({a}/{b})", tf=True),
             L("fuzzy", 0.05, 0.02, "similar qualification ({a}/{b})", threshold=90),
-            L("else", 0.10, 0.9, "different qualification ({a}/{b})"),
+            L("related", 0.06, 0.08, "qualification of the same faculty ({a}/{b})"),
+            L("else", 0.04, 0.82, "different qualification ({a}/{b})"),
         ),
     ),
     Comparison(
@@ -191,6 +194,8 @@ DEFAULT_CAPS: tuple[Cap, ...] = (
 )
 
 _NAME_FIELDS = ("first_name", "surname")
+# sound-alike spelling changes a few letters: names less similar than this as typed are not retried
+_SOUND_ALIKE_FLOOR = 0.75
 
 
 def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -209,25 +214,41 @@ def cpdist(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=_WORKERS))
 
 
-def _pairwise(v: dict, sel: np.ndarray, scorer: Any) -> np.ndarray:
+def _pairwise(v: dict, sel: np.ndarray, scorer: Any, transform: Any = None) -> np.ndarray:
     """``scorer`` on each selected pair, computed once per distinct pair of values (many candidate
-    pairs compare the same two first names)."""
+    pairs compare the same two first names); ``transform`` is applied to both texts first."""
     ca, cb = v["code_a"][sel], v["code_b"][sel]
     if len(sel) == 0:
         return np.zeros(0)
     key = ca.astype(np.int64) * (int(max(ca.max(), cb.max())) + 2) + cb
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    scores = cpdist(v["text_a"][sel][first], v["text_b"][sel][first], scorer)
+    a, b = v["text_a"][sel][first], v["text_b"][sel][first]
+    if transform is not None:
+        a = np.array([transform(x) for x in a], dtype=object)
+        b = np.array([transform(x) for x in b], dtype=object)
+    scores = cpdist(a, b, scorer)
     return scores[inverse.ravel()]
+
+
+def _best_word_similarity(a: str, b: str, **_: Any) -> float:
+    """Surnames of different lengths ("rodrigez" / "rodriguez sanchez"): the lowest, over the words
+    of the name with fewer words, of its best Jaro-Winkler similarity (sound-alike spelling) to a
+    word of the other name; 0 when both have the same number of words."""
+    wa, wb = a.split(), b.split()
+    if len(wa) == len(wb):
+        return 0.0
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    long_ = [sound_alike(w) for w in long_]
+    return min(max(JaroWinkler.normalized_similarity(sound_alike(w), x) for x in long_) for w in short)
 
 
 def name_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray, swapped: bool) -> dict:
     """Arrays for comparing ``field`` of records ``ia`` with (swapped: the other name field of) ``ib``."""
-    first = ("first", "first_code", "first_nick", "first_len", "first_word_len", "first_ch")
-    sur = ("sur", "sur_code", "sur_nick", "sur_len", "sur_word_len", "sur_ch")
+    first = ("first", "first_code", "first_nick", "first_len", "first_word_len", "first_ch", "first_words")
+    sur = ("sur", "sur_code", "sur_nick", "sur_len", "sur_word_len", "sur_ch", "sur_words")
     mine, other = (first, sur) if field == "first_name" else (sur, first)
     theirs = other if swapped else mine
-    keys = ("text", "code", "multi", "len", "word_len", "ch")
+    keys = ("text", "code", "multi", "len", "word_len", "ch", "words")
     view = {f"{k}_a": getattr(f, name)[ia] for k, name in zip(keys, mine, strict=True)}
     view |= {f"{k}_b": getattr(f, name)[ib] for k, name in zip(keys, theirs, strict=True)}
     return view
@@ -251,7 +272,8 @@ def field_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray) -> dict:
         return {"num_a": f.grad[ia], "num_b": f.grad[ib], "code_a": f.grad[ia], "code_b": f.grad[ib]}
     if field == "qualification":
         return {"text_a": f.qual[ia], "text_b": f.qual[ib], "code_a": f.qual_code[ia], "code_b": f.qual_code[ib],
-                "known_a": f.qual_known[ia], "known_b": f.qual_known[ib]}  # fmt: skip
+                "known_a": f.qual_known[ia], "known_b": f.qual_known[ib],
+                "faculty_a": f.qual_faculty[ia], "faculty_b": f.qual_faculty[ib]}  # fmt: skip
     if field == "student_id":
         return {"text_a": f.sid[ia], "text_b": f.sid[ib], "code_a": f.sid_code[ia], "code_b": f.sid_code[ib],
                 "len_a": f.sid_len[ia], "len_b": f.sid_len[ib]}  # fmt: skip
@@ -298,6 +320,9 @@ def _predicate(
         return v["swap_a"][sel] == v["code_b"][sel]
     if kind == "year":
         return v["year_a"][sel] == v["year_b"][sel]
+    if kind == "related":  # two recognised courses of one faculty (cook / tourism)
+        fa = v["faculty_a"][sel]
+        return (fa >= 0) & (fa == v["faculty_b"][sel])
     if kind == "within":
         return np.abs(v["num_a"][sel] - v["num_b"][sel]) <= level.threshold
     if kind == "initial":
@@ -321,7 +346,19 @@ def _predicate(
             return out
         if field == "address":
             return cpdist(a, b, fuzz.token_sort_ratio) >= level.threshold
-        return _pairwise(v, sel, JaroWinkler.normalized_similarity) >= level.threshold
+        similarity = _pairwise(v, sel, JaroWinkler.normalized_similarity)
+        close = similarity >= level.threshold
+        if field in _NAME_FIELDS:  # Dawis / Davis, Jace / Jake: the same name in another spelling
+            rest = np.flatnonzero(~close & (similarity >= _SOUND_ALIKE_FLOOR))
+            close[rest] = (
+                _pairwise(v, sel[rest], JaroWinkler.normalized_similarity, sound_alike) >= level.threshold
+            )
+        return close
+    if kind == "part_fuzzy":
+        out = np.zeros(len(sel), dtype=bool)
+        rest = np.flatnonzero(v["words_a"][sel] != v["words_b"][sel])
+        out[rest] = _pairwise(v, sel[rest], _best_word_similarity) >= level.threshold
+        return out
     raise ValueError(f"comparison {field!r}: unknown level kind {kind!r}")
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import normalise
 from .model import SourceRecord
-from .synonyms import fold, nickname_groups, qualification_code
+from .synonyms import fold, nickname_groups, qualification_code, qualification_faculty
 
 MULTI = 3  # emails / phones / nickname groups kept per record
 _ID_JUNK = re.compile(r"[\s\-./_]+")
@@ -55,6 +55,7 @@ class Features:
     qual: np.ndarray  # object: qualification code, else folded text
     qual_code: np.ndarray
     qual_known: np.ndarray  # bool: recognised by the synonym table
+    qual_faculty: np.ndarray  # int: code of the recognised qualification's faculty, -1 none
     postcode: np.ndarray  # object
     postcode_code: np.ndarray
     city: np.ndarray  # object, folded
@@ -221,6 +222,9 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     postcodes = [norm_postcode(r.postcode) for r in records]
     cities = [fold(r.city) for r in records]
     qual_code, qual_counts = _codes(quals)
+    faculty_code, _ = _codes(
+        [qualification_faculty(q) if k else "" for q, k in zip(quals, qual_known, strict=True)]
+    )
     postcode_code, postcode_counts = _codes(postcodes)
     city_code, city_counts = _codes(cities)
     sid_code, _ = _codes(sids)
@@ -246,6 +250,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         qual=obj(quals),
         qual_code=qual_code,
         qual_known=qual_known,
+        qual_faculty=faculty_code,
         postcode=obj(postcodes),
         postcode_code=postcode_code,
         city=obj(cities),

@@ -7,6 +7,9 @@
 * :func:`qualification_code` — the code of a qualification named in any of the five languages or
   abbreviated ("Cocina y Gastronomía", "Cucina", "Koken", "Kokk", "Chef" -> ``cookery``), from
   ``templates/qualifications.csv``.
+* :func:`qualification_faculty` — the faculty a qualification code belongs to (``cookery`` and
+  ``hospitality`` are both ``hospitality``): courses of one faculty share teachers, workshops and
+  first-year modules, so a teacher may name a neighbouring course of the same faculty.
 
 Both tables are plain CSV so a school can add its own names without touching code.
 """
@@ -49,6 +52,22 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+_SOUND_ALIKE = (("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("k", "c"), ("z", "s"))
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def sound_alike(folded: str) -> str:
+    """A folded name with the letters teachers of the five languages write for one another made
+    equal (ph/f, w/v, y/j/i, k/c, z/s) and doubled letters single: "Dawis" and "Davis", "Fajardo"
+    and "Fayardo", "Jace" and "Jake", "Ioppi" and "Iopi" give one key. Used only to widen the
+    *similar* level of a name comparison, never for an exact agreement."""
+    out = folded
+    for old, new in _SOUND_ALIKE:
+        out = out.replace(old, new)
+    return _DOUBLE.sub(r"\1", out)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -118,6 +137,18 @@ def qualification_code(text: str) -> str:
                 best = (rank, code)
                 break
     return best[1] if best else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _faculties() -> dict[str, str]:
+    return {
+        row["code"].strip(): (row.get("faculty") or "").strip() for row in _read_csv("qualifications.csv")
+    }
+
+
+def qualification_faculty(code: str) -> str:
+    """The ``faculty`` column of ``templates/qualifications.csv`` for a code (``""`` when unknown)."""
+    return _faculties().get(code, "")
 
 
 @functools.lru_cache(maxsize=1)
