@@ -197,3 +197,35 @@ def test_different_qualifications_are_not_chained_through_a_row_without_one(
     groups, result = run(3, [(0, 1), (1, 2)], weights, course=np.array(course, dtype=np.int64))
     assert groups == expected
     assert [why for _, why in result.refused] == (["different qualifications"] if len(expected) == 2 else [])
+
+
+@pytest.mark.parametrize(
+    ("faculty", "expected"),
+    [
+        # cook ~ (no course) ~ tourism: two courses of one faculty, a teacher's slip, kept
+        ([7, -1, 7], [[0, 1, 2]]),
+        # cook ~ (no course) ~ welding: different faculties, strangers side by side, split
+        ([7, -1, 9], [[0, 1], [2]]),
+    ],
+)
+def test_courses_of_one_faculty_do_not_conflict(faculty, expected) -> None:
+    groups, _ = run(
+        3, [(0, 1), (1, 2)], course=np.array([1, -1, 2]), faculty=np.array(faculty, dtype=np.int64)
+    )
+    assert groups == expected
+
+
+@pytest.mark.parametrize(
+    ("grad", "direct", "expected"),
+    [
+        ([2014, 2016], 21.0, [[0, 1]]),  # two years apart, a strong direct link: one person
+        ([2014, 2016], 12.0, [[0], [1]]),  # ... a weaker one is not enough
+        ([2013, 2016], 21.0, [[0], [1]]),  # three years apart without a shared identifier: never
+    ],
+)
+def test_years_two_apart_join_only_on_a_strong_direct_link(grad, direct, expected) -> None:
+    groups, _ = run(
+        2, [(0, 1)], {(0, 1): direct}, grad=np.array(grad, dtype=np.int64), strong=lambda x, y: False,
+        year_slip_at=13.0,
+    )  # fmt: skip
+    assert groups == expected

@@ -51,6 +51,8 @@ def levels(a: dict, b: dict) -> dict[str, str]:
         ({"first_name": "Lucía Sofía"}, {"first_name": "Lucía"}, "first_name", "part"),
         ({"first_name": "Jonathan"}, {"first_name": "Jonathon"}, "first_name", "fuzzy"),
         ({"first_name": "Jade"}, {"first_name": "Jode"}, "first_name", "typo"),
+        ({"first_name": "Sra"}, {"first_name": "Sara"}, "first_name", "typo"),
+        ({"first_name": "Jan"}, {"first_name": "Jon"}, "first_name", "else"),
         ({"first_name": "J."}, {"first_name": "Jan"}, "first_name", "initial"),
         ({"first_name": "Lucía"}, {"first_name": "Carmen"}, "first_name", "else"),
         ({"surname": "GARCÍA LÓPEZ"}, {"surname": "garcia lopez"}, "surname", "exact"),

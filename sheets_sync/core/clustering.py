@@ -11,8 +11,10 @@ union-find, and a union is refused when the merged cluster would contain:
   two rows that conflict *and* look like strangers side by side,
 * two rows whose graduation years differ by more than one (off by one is normal: "2018/2019"),
   unless that very pair shares a strong identifier (``strong``: an email, a phone or a student
-  id) *and* is not a clear non-match: ``A(2015) ~ B(no year) ~ C(2019)`` is two people, not one,
-* two rows with different recognised qualifications that, compared directly, look like strangers
+  id) *and* is not a clear non-match, or is two years apart and linked directly at
+  ``year_slip_at``: ``A(2015) ~ B(no year) ~ C(2019)`` is two people, not one,
+* two rows with different recognised qualifications of different faculties that, compared
+  directly, look like strangers
   (weight < ``conflict_at``): ``A(cook) ~ B(no course) ~ C(welding)`` needs A and C to resemble
   each other on their own,
 * two rows of the same list (tab) without a very strong direct link (``same_list``) between
@@ -36,6 +38,7 @@ from .comparisons import MIN_TYPO_ID
 log = logging.getLogger(__name__)
 
 MAX_YEAR_GAP = 1  # graduation years further apart than this conflict
+SLIP_YEAR_GAP = 2  # ... but a pair this far apart may join on a strong direct link (``year_slip_at``)
 
 
 def ids_compatible(a: str, b: str) -> bool:
@@ -99,15 +102,22 @@ def cluster(
     grad: np.ndarray | None = None,
     strong: Callable[[int, int], bool] | None = None,
     course: np.ndarray | None = None,
+    faculty: np.ndarray | None = None,
+    year_slip_at: float = np.inf,
 ) -> ClusterResult:
     """Edges must already be in processing order (descending weight, ties by a stable key).
 
     ``grad`` holds graduation years (``-1`` unknown); ``strong(x, y)`` says whether two rows share
     an email, a phone or a student id (without it, rows with conflicting years never join).
-    ``course`` holds recognised qualification codes (``-1`` unknown or not in the synonym table).
+    ``course`` holds recognised qualification codes (``-1`` unknown or not in the synonym table),
+    ``faculty`` their faculty codes: two courses of one faculty (cook / tourism) are a teacher's
+    slip, not a conflict. Years ``SLIP_YEAR_GAP`` apart without a shared identifier need a direct
+    weight of at least ``year_slip_at`` (a two-year course typed by its first year in one list and
+    its last in another, or two off-by-one slips).
     """
     years = grad.tolist() if grad is not None else None
     courses = course.tolist() if course is not None else None
+    faculties = faculty.tolist() if faculty is not None else None
     state = _Clusters(n)
     cannot: dict[int, set[int]] = {}
     for a, b in cannot_link:
@@ -132,10 +142,19 @@ def cluster(
                 elif dob[x] and dob[y] and not dates_compatible(dob[x], dob[y]):
                     need, why = conflict_at, "different dates of birth"
                 elif years is not None and not years_compatible(years[x], years[y]):
-                    if strong is None or not strong(x, y):
+                    if strong is not None and strong(x, y):
+                        need, why = conflict_at, "graduation years more than one apart"
+                    elif abs(years[x] - years[y]) <= SLIP_YEAR_GAP:
+                        need, why = year_slip_at, "graduation years more than one apart"
+                    else:
                         return "graduation years more than one apart"
-                    need, why = conflict_at, "graduation years more than one apart"
-                elif courses is not None and courses[x] >= 0 and courses[y] >= 0 and courses[x] != courses[y]:
+                elif (
+                    courses is not None
+                    and courses[x] >= 0
+                    and courses[y] >= 0
+                    and courses[x] != courses[y]
+                    and (faculties is None or faculties[x] < 0 or faculties[x] != faculties[y])
+                ):
                     need, why = conflict_at, "different qualifications"
                 if tab[x] >= 0 and tab[x] == tab[y] and same_list > need:
                     need, why = same_list, "two rows of the same list"

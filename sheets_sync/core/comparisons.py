@@ -333,8 +333,11 @@ def _predicate(
         close = _pairwise(v, sel, OSA.distance) <= level.threshold
         if field == "student_id":  # 3-digit ids one apart are neighbours, not typos
             close &= np.minimum(v["len_a"][sel], v["len_b"][sel]) >= MIN_TYPO_ID
-        elif field == "first_name":  # Jade/Jode yes; Jan/Jon, Ana/Ina are different names
-            close &= (np.minimum(v["len_a"][sel], v["len_b"][sel]) >= 4) & (v["ch_a"][sel] == v["ch_b"][sel])
+        elif field == "first_name":  # Jade/Jode yes; Jan/Jon, Ana/Ina are different names ...
+            la, lb = v["len_a"][sel], v["len_b"][sel]
+            # ... but a dropped letter in a short name (Sra/Sara, Cro/Ciro) is a typo
+            long_enough = (np.minimum(la, lb) >= 4) | ((np.minimum(la, lb) >= 3) & (la != lb))
+            close &= long_enough & (v["ch_a"][sel] == v["ch_b"][sel])
         return close
     if kind == "part":
         return _pairwise(v, sel, fuzz.token_set_ratio) >= 100

@@ -222,7 +222,7 @@ def link(
         n, scores.i[edges], scores.j[edges], sid=f.sid, dob=f.dob, tab=f.tab_code, weight=scored.weight,
         conflict_at=settings.lower + settings.conflict_margin, same_list=settings.upper + settings.same_list_margin,
         must_link=must, cannot_link=cannot, grad=f.grad, strong=scored.strong,
-        course=np.where(f.qual_known, f.qual_code, -1),
+        course=np.where(f.qual_known, f.qual_code, -1), faculty=f.qual_faculty, year_slip_at=settings.upper,
     )  # fmt: skip
     labels = result.labels
 
