@@ -3,6 +3,10 @@
 Used inline in the office digest (by Content-ID) and as ``data:`` URIs in the factsheet. Charts
 read the same :class:`~sheets_sync.core.rollup_tables.RollupTable` objects as the ``Rollup`` tab.
 With ``min_count`` (the factsheet), bars that rest on fewer people are left out and the chart says so.
+
+Each chart first works out what it shows (labels, values, note), then draws it; drawings are cached
+by exactly that data, so a chart that suppression leaves unchanged is drawn once per run, not once
+for the digest and again for the factsheet.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,6 +29,7 @@ MODES = (
     ("Experiential (E)", "Experiential"),
     ("Communication (C)", "Communication"),
 )
+DRAWN_KEPT = 4  # drawings kept per chart kind: a run needs two (digest and factsheet)
 
 
 def _tables(rollup: Any) -> dict[str, Any]:
@@ -72,23 +78,26 @@ def engagement_by_mode(table: Any, min_count: int = 0) -> bytes | None:
     rows = [r for r in table.rows if r[0] != "Unknown" or any((_num(r[c]) or 0) > 0 for c in cols)]
     if len(cols) != len(MODES) or not any((_num(r[c]) or 0) > 0 for r in rows for c in cols):
         return None
-    hidden = False
+    series = tuple(tuple(0.0 if _small(r[c], min_count) else _num(r[c]) or 0.0 for r in rows) for c in cols)
+    hidden = any(_small(r[c], min_count) for r in rows for c in cols)
+    note = f"Counts below {min_count} are not shown." if hidden else ""
+    return _mode_bars(tuple(str(r[0]) for r in rows), series, note)
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _mode_bars(labels: tuple[str, ...], series: tuple[tuple[float, ...], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
-    width = 0.8 / len(cols)
-    for k, ((_, label), c) in enumerate(zip(MODES, cols, strict=True)):
-        values = []
-        for r in rows:
-            hidden |= _small(r[c], min_count)
-            values.append(0.0 if _small(r[c], min_count) else _num(r[c]) or 0.0)
-        xs = [i + (k - (len(cols) - 1) / 2) * width for i in range(len(rows))]
+    width = 0.8 / len(series)
+    for k, ((_, label), values) in enumerate(zip(MODES, series, strict=True)):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(labels))]
         bars = ax.bar(xs, values, width, label=label, color=COLOURS[k])
         ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values], fontsize=8, padding=2)
-    ax.set_xticks(range(len(rows)), [str(r[0]) for r in rows])
+    ax.set_xticks(range(len(labels)), labels)
     ax.legend(fontsize=9, frameon=False, ncols=3, loc="upper right")
     ax.margins(y=0.2)
     _style(ax, "Engaged alumni by mode and category")
-    return _png(fig, f"Counts below {min_count} are not shown." if hidden else "")
+    return _png(fig, note)
 
 
 def engagement_rate(table: Any, min_count: int = 0) -> bytes | None:
@@ -97,17 +106,25 @@ def engagement_rate(table: Any, min_count: int = 0) -> bytes | None:
     if "Engagement rate" not in h:
         return None
     i, e = h.index("Engagement rate"), h.index("Engaged alumni") if "Engaged alumni" in h else None
-    points = [
-        (str(r[0]), _num(r[i]))
+    points = tuple(
+        (str(r[0]), _num(r[i]) or 0.0)
         for r in table.rows
         if _num(r[i]) is not None and not (e is not None and _small(r[e], min_count))
-    ]
+    )
     if not points:
         return None
+    hidden = len(points) < sum(1 for r in table.rows if _num(r[i]) is not None)
+    return _rate_line(
+        points, f"Years with fewer than {min_count} engaged alumni are not shown." if hidden else ""
+    )
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _rate_line(points: tuple[tuple[str, float], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
     xs = list(range(len(points)))
-    ys = [p[1] or 0.0 for p in points]
+    ys = [p[1] for p in points]
     ax.plot(xs, ys, marker="o", color=COLOURS[0], linewidth=2)
     for x, y in zip(xs, ys, strict=True):
         ax.annotate(f"{y:g} %", (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=9)
@@ -115,8 +132,7 @@ def engagement_rate(table: Any, min_count: int = 0) -> bytes | None:
     ax.set_ylim(0, max(max(ys) * 1.3, 1.0))
     ax.set_ylabel("% of contactable alumni", fontsize=9)
     _style(ax, "Engagement rate over school years")
-    hidden = len(points) < sum(1 for r in table.rows if _num(r[i]) is not None)
-    return _png(fig, f"Years with fewer than {min_count} engaged alumni are not shown." if hidden else "")
+    return _png(fig, note)
 
 
 def nps_by_event(table: Any, min_count: int = 0) -> bytes | None:
@@ -126,13 +142,19 @@ def nps_by_event(table: Any, min_count: int = 0) -> bytes | None:
         return None
     i, n = h.index("NPS"), h.index("Responses") if "Responses" in h else None
     rows: Sequence[Any] = list(table.rows) + ([table.total] if table.total is not None else [])
-    points = [
+    points = tuple(
         (str(r[0]), _num(r[i]) or 0.0)
         for r in rows
         if _num(r[i]) is not None and not (n is not None and _small(r[n], min_count))
-    ]
+    )
     if not points:
         return None
+    hidden = len(points) < sum(1 for r in rows if _num(r[i]) is not None)
+    return _nps_bars(points, f"Events with fewer than {min_count} responses are not shown." if hidden else "")
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _nps_bars(points: tuple[tuple[str, float], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
     ys = list(range(len(points)))[::-1]
@@ -145,8 +167,7 @@ def nps_by_event(table: Any, min_count: int = 0) -> bytes | None:
     ax.grid(axis="x", color="#e2e8f0", linewidth=0.8)
     _style(ax, "Net Promoter Score by event")
     ax.grid(axis="y", visible=False)
-    hidden = len(points) < sum(1 for r in rows if _num(r[i]) is not None)
-    return _png(fig, f"Events with fewer than {min_count} responses are not shown." if hidden else "")
+    return _png(fig, note)
 
 
 CHARTS = (

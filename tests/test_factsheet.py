@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from sheets_sync import charts as charts_module
 from sheets_sync.charts import rollup_charts
 from sheets_sync.core.rollup import RollupTable
 from sheets_sync.factsheet import public_table, render_factsheet, write_factsheet
@@ -41,6 +44,22 @@ def test_charts_are_pngs_of_the_rollup():
 def test_small_counts_are_left_out_of_the_public_charts():
     assert charts(5)["nps_by_event"] != charts(0)["nps_by_event"]  # "Tiny workshop" (2 answers) is gone
     assert charts(5)["engagement_by_mode"] != charts(0)["engagement_by_mode"]  # 2 volunteers
+
+
+def test_a_chart_suppression_leaves_unchanged_is_drawn_once(monkeypatch):
+    drawn: list[int] = []
+    figure = charts_module._figure
+    monkeypatch.setattr(charts_module, "_figure", lambda: drawn.append(1) or figure())
+    fresh = uuid.uuid4().hex  # labels no other test drew
+    tables = [replace(t, rows=tuple((f"{r[0]} {fresh}", *r[1:]) for r in t.rows)) for t in rollup().tables]
+    digest = rollup_charts(tables)
+    assert len(drawn) == 3
+    public = rollup_charts(tables, min_count=5)
+    assert len(drawn) == 5  # the rate line is reused; the bars lose small counts and are drawn again
+    assert public["engagement_rate"] == digest["engagement_rate"]
+    assert public["nps_by_event"] != digest["nps_by_event"]
+    assert public["engagement_by_mode"] != digest["engagement_by_mode"]
+    assert rollup_charts(tables) == digest and len(drawn) == 5
 
 
 def test_no_chart_for_an_empty_table():
