@@ -215,3 +215,30 @@ def _name_pair_weight(others: list[dict]) -> float:
 )
 def test_a_full_name_many_alumni_carry_weighs_less(others: list[dict], bits_less: float) -> None:
     assert _name_pair_weight([]) - _name_pair_weight(others) == pytest.approx(bits_less)
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        (list(range(2000, 2010)) * 60, (0.1, 0.18)),  # 10 cohorts evenly: 1/10 equal, 2/10 near (ends 1)
+        (list(range(1990, 2020)) * 20, (1 / 30, 58 / 900)),  # 30 cohorts: agreements much rarer
+        ([2015] * 499, None),  # too few rows with a year: the defaults hold
+    ],
+)
+def test_year_u_is_read_from_the_spread_of_years(years: list[int], expected) -> None:
+    from sheets_sync.core.features import year_u
+
+    got = year_u(np.array(years + [-1] * 50, dtype=np.int64))
+    assert got == expected if expected is None else got == pytest.approx(expected)
+
+
+def test_same_graduation_year_weighs_more_when_the_lists_span_many_cohorts() -> None:
+    from sheets_sync.core.scoring import level_weights
+
+    def same_year_weight(cohorts: int) -> float:
+        records = [rec(f"List - A!{k + 2}", graduation_year=1990 + k % cohorts) for k in range(600)]
+        f = prepare(records)
+        comparison = next(c for c in DEFAULT_COMPARISONS if c.field == "graduation_year")
+        return float(level_weights(f, comparison, np.array([0], dtype=np.int8), np.array([0]))[0])
+
+    assert same_year_weight(30) > same_year_weight(10) + 1.5

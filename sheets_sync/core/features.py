@@ -19,6 +19,7 @@ from .model import SourceRecord
 from .synonyms import fold, nickname_groups, qualification_code, qualification_faculty
 
 MULTI = 3  # emails / phones / nickname groups kept per record
+MIN_ROWS_FOR_YEAR_U = 500  # rows with a graduation year needed to read u of the year from the lists
 _ID_JUNK = re.compile(r"[\s\-./_]+")
 
 
@@ -65,6 +66,8 @@ class Features:
     counts: dict[str, np.ndarray]  # field -> how many records share the value (for TF weights)
     resplit: np.ndarray | None = None  # bool: the record has a second reading of its name
     alt: Features | None = None  # the same arrays with the second reading (see resplit_name)
+    # u of "same graduation year" and "one year apart" read from the lists' own years (or None)
+    year_u: tuple[float, float] | None = None
 
 
 def split_name(record: SourceRecord) -> tuple[str, str]:
@@ -166,6 +169,21 @@ def _holders(key: np.ndarray, group: np.ndarray) -> np.ndarray:
     return out
 
 
+def year_u(grad: np.ndarray) -> tuple[float, float] | None:
+    """Chance that two different alumni's graduation years are equal / one apart, from how the
+    years are spread over the rows (``sum p_y^2``, ``sum p_y (p_y-1 + p_y+1)``): a school whose
+    lists cover 30 cohorts sees far fewer chance agreements than one with 10. None with fewer
+    than ``MIN_ROWS_FOR_YEAR_U`` rows with a year (the defaults then hold)."""
+    years = grad[grad >= 0]
+    if len(years) < MIN_ROWS_FOR_YEAR_U:
+        return None
+    values, counts = np.unique(years, return_counts=True)
+    p = dict(zip(values.tolist(), (counts / counts.sum()).tolist(), strict=True))
+    same = sum(q * q for q in p.values())
+    near = sum(q * (p.get(y - 1, 0.0) + p.get(y + 1, 0.0)) for y, q in p.items())
+    return same, near
+
+
 def _dob_digits(iso: str) -> str:
     digits = iso.replace("-", "")
     return digits if len(digits) == 8 and digits.isdigit() else ""
@@ -229,6 +247,9 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     city_code, city_counts = _codes(cities)
     sid_code, _ = _codes(sids)
     email_code, phone_code = _multi_codes(emails), _multi_codes(phones)
+    grad = np.array(
+        [r.graduation_year if r.graduation_year is not None else -1 for r in records], dtype=np.int64
+    )
     holders = _holders(full_code, _identity_groups([email_code, phone_code, sid_code[:, None]]))
     obj = lambda values: np.asarray(values, dtype=object)  # noqa: E731
     features = Features(
@@ -244,9 +265,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         dob_code=dob_all[:n],
         dob_swap_code=dob_all[n:],
         dob_year=np.array([int(d[:4]) if d else -1 for d in dobs], dtype=np.int64),
-        grad=np.array(
-            [r.graduation_year if r.graduation_year is not None else -1 for r in records], dtype=np.int64
-        ),
+        grad=grad,
         qual=obj(quals),
         qual_code=qual_code,
         qual_known=qual_known,
@@ -266,6 +285,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
             "city": city_counts,
         },
         resplit=resplit,
+        year_u=year_u(grad),
     )
     if not resplit.any():
         return features

@@ -41,8 +41,27 @@ def _tf_u(f: Features, comparison: Comparison, level_index: int, ia: np.ndarray)
     return np.maximum(floor, (counts[ia] - _TF_SELF) / known)
 
 
+_U_FLOOR = 0.005  # no agreement is treated as rarer than 1 in 200 by chance
+
+
+def data_levels(f: Features, comparison: Comparison) -> tuple:
+    """The comparison's levels, with u of the graduation year's "same" and "one apart" levels
+    read from the lists' own years when there are enough (:func:`features.year_u`)."""
+    if comparison.field != "graduation_year" or f.year_u is None:
+        return comparison.levels
+    same, near = f.year_u
+    out = []
+    for lv in comparison.levels:
+        if lv.kind == "exact":
+            lv = replace(lv, u=max(same, _U_FLOOR))
+        elif lv.kind == "within" and lv.threshold == 1:
+            lv = replace(lv, u=max(near, _U_FLOOR))
+        out.append(lv)
+    return tuple(out)
+
+
 def level_weights(f: Features, comparison: Comparison, levels: np.ndarray, ia: np.ndarray) -> np.ndarray:
-    table = np.array([lv.weight for lv in comparison.levels] + [0.0])  # index -1 -> 0.0
+    table = np.array([lv.weight for lv in data_levels(f, comparison)] + [0.0])  # index -1 -> 0.0
     w = table[levels.astype(np.int64)]
     for index, level in enumerate(comparison.levels):
         if level.tf:
