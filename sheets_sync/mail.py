@@ -63,7 +63,7 @@ def build_message(mail: Mail, sender: str, *, date: dt.datetime | None = None) -
     msg.set_content(mail.text)
     msg.add_alternative(mail.html, subtype="html")
     if mail.images:
-        html_part = msg.get_payload()[1]  # type: ignore[index]
+        html_part: EmailMessage = msg.get_payload()[1]  # type: ignore[index,assignment]
         for cid, data in mail.images:
             html_part.add_related(
                 data,

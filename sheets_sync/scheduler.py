@@ -29,7 +29,7 @@ class NightlyLoop:
         job: Callable[[], Any],
         *,
         scheduler: schedule.Scheduler | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
     ) -> None:
         self.config = config
         self.job = job

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from copy import copy
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell.cell import Cell
@@ -271,7 +271,7 @@ def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
     return out.getvalue()
 
 
-Content = OpenpyxlWorkbook | Callable[[BinaryIO], None]  # a workbook, or what writes the file
+Content: TypeAlias = OpenpyxlWorkbook | Callable[[BinaryIO], None]  # a workbook, or a writer of one
 
 
 def write_temporary(f: BinaryIO, content: Content) -> None:
