@@ -101,7 +101,7 @@ def mail_queue(config: Config) -> Any:
 
     mailer = mailer_from_config(config)  # SMTP (password from the environment only) or files
     smtp = mailer if isinstance(mailer, SmtpMailer) else None
-    return MailQueue(config.outbox_dir, mailer.sender, smtp)
+    return MailQueue(config.outbox_dir, mailer.sender, smtp, keep_sent_days=config.digest.keep_sent_days)
 
 
 def chart_renderer() -> Callable[[Any], dict[str, bytes]]:

@@ -292,7 +292,15 @@ def parse_config(data: Mapping[str, Any], *, base: Path, origin: str = "config")
     d = data.get("digest") or {}
     _check_unknown(
         d,
-        {"frequency", "weekday", "office_recipients", "outbox", "owner_digests", "teacher_digests"},
+        {
+            "frequency",
+            "weekday",
+            "office_recipients",
+            "outbox",
+            "owner_digests",
+            "teacher_digests",
+            "keep_sent_days",
+        },
         p,
         "digest.",
     )
@@ -307,7 +315,10 @@ def parse_config(data: Mapping[str, Any], *, base: Path, origin: str = "config")
         smtp=smtp,
         owner_digests=d.get("owner_digests", True) is not False,
         teacher_digests=d.get("teacher_digests", True) is not False,
+        keep_sent_days=(_take(d, "keep_sent_days", int, p, "digest.") or 0) if "keep_sent_days" in d else 90,
     )
+    if digest.keep_sent_days < 0:
+        p.add("digest.keep_sent_days", "is negative", "use a number of days, or 0 to keep every mail")
 
     sc = data.get("schedule") or {}
     _check_unknown(sc, {"time", "timezone"}, p, "schedule.")

@@ -91,6 +91,7 @@ class DigestConfig:
     smtp: SmtpConfig | None = None  # None = write .eml files to the outbox
     owner_digests: bool = True
     teacher_digests: bool = True
+    keep_sent_days: int = 90  # delivered .eml files older than this are deleted (0 = keep them)
 
 
 @dataclass(frozen=True)

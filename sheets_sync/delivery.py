@@ -5,16 +5,18 @@ them as planned (state kind ``sent``), and delivered *after* it:
 
 * commit fails -> the next run plans the same keys again and overwrites the same files;
 * delivery fails (SMTP down) -> the file stays in ``pending/`` and is retried next run;
-* delivered -> moved to ``outbox/sent/`` (kept as evidence; nothing deletes it).
+* delivered -> moved to ``outbox/sent/`` (kept as evidence for ``keep_sent_days``, default 90,
+  then deleted: the mails name alumni).
 
 Without SMTP (the default, and ``make demo``) delivery *is* the .eml file: ``flush`` moves
-pending files to ``outbox/`` itself, where a person can open them.
+pending files to ``outbox/`` itself, where a person can open them (deleted after the same time).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 from .core.digest import Mail
@@ -25,8 +27,11 @@ log = logging.getLogger(__name__)
 
 
 class MailQueue:
-    def __init__(self, outbox: Path, sender: str, smtp: SmtpMailer | None = None) -> None:
+    def __init__(
+        self, outbox: Path, sender: str, smtp: SmtpMailer | None = None, *, keep_sent_days: int = 0
+    ) -> None:
         self.outbox = outbox
+        self.keep_sent_days = keep_sent_days
         self.pending = outbox / "pending"
         self.sent_dir = outbox / "sent" if smtp else outbox
         self.files = Outbox(self.pending, sender)  # writes each .eml atomically
@@ -75,4 +80,17 @@ class MailQueue:
                 )
         if waiting:
             log.warning("%d more mail(s) wait for the next run", waiting)
+        self.delete_old_sent()
         return sent, failed + waiting
+
+    def delete_old_sent(self, now: float | None = None) -> int:
+        """Delete delivered .eml files older than ``keep_sent_days`` (0: none). Returns how many."""
+        if self.keep_sent_days <= 0 or not self.sent_dir.is_dir():
+            return 0
+        cutoff = (time.time() if now is None else now) - self.keep_sent_days * 86400
+        old = [p for p in self.sent_dir.glob("*.eml") if p.stat().st_mtime < cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        if old:
+            log.info("deleted %d delivered mail file(s) older than %d days", len(old), self.keep_sent_days)
+        return len(old)

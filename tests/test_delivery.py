@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 
 import pytest
@@ -76,3 +78,25 @@ def test_a_failed_commit_sends_nothing_and_the_next_run_sends_once(tmp_path, sch
     ids = [m["Message-ID"] for _, m in inbox.messages]
     assert len(ids) == len(computed.mails) == len(set(ids))
     assert not list((config.outbox_dir / "pending").glob("*.eml"))
+
+
+@pytest.mark.parametrize(("keep_days", "left"), [(90, ["new.eml"]), (0, ["new.eml", "old.eml"])])
+def test_delivered_mail_files_are_deleted_after_keep_sent_days(tmp_path, keep_days, left):
+    """Delivered mails name alumni: they are evidence for a while, not an archive."""
+    queue = MailQueue(tmp_path / "outbox", "alumni@school.test", keep_sent_days=keep_days)
+    queue.sent_dir.mkdir(parents=True)
+    old, new = queue.sent_dir / "old.eml", queue.sent_dir / "new.eml"
+    old.write_bytes(b"x"), new.write_bytes(b"y")
+    (queue.sent_dir / "notes.txt").write_text("a person's file")
+    stamp = time.time() - 91 * 86400
+    os.utime(old, (stamp, stamp))
+    queue.flush()  # nothing pending: only the clean-up
+    assert sorted(p.name for p in queue.sent_dir.glob("*.eml")) == left
+    assert (queue.sent_dir / "notes.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"), [({}, 90), ({"keep_sent_days": 0}, 0), ({"keep_sent_days": 30}, 30)]
+)
+def test_keep_sent_days_is_read_from_the_config(tmp_path, table, expected):
+    assert parse_config({"digest": table}, base=tmp_path).digest.keep_sent_days == expected
