@@ -15,7 +15,7 @@ from typing import Any
 from .backends.base import ListSource, Workbook
 from .config import Config, ListConfig
 from .errors import ConfigError, SourceError
-from .pipeline import ExternalList
+from .reading import ExternalList
 
 log = logging.getLogger(__name__)
 

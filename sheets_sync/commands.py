@@ -121,7 +121,7 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from .pipeline import read_lists
+    from .reading import read_lists
 
     for warning in adapters.check_secrets(config):
         print(f"warning: {warning}")

@@ -13,41 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import tabs
-from .backends.base import CellValue, ListSource, Snapshot, TabWrite, Workbook
-from .config import Config, ListConfig
+from .backends.base import Snapshot, TabWrite, Workbook
+from .config import Config
 from .core.digest import DigestInput, Mail, plan_digests
-from .core.layout import keep_row_order
-from .core.lists import ListOptions, read_list
 from .core.master import MasterInput, MasterResult, build_master
 from .core.matching import MatchSettings
-from .core.model import DataIssue, Grid, ListSummary, SourceRecord
+from .core.model import SourceRecord
 from .core.privacy import suppressed, suppressed_tables, without_rows
-from .core.rollup import Rollup, RollupInput, build_rollup, rollup_tab
+from .core.rollup import Rollup, RollupInput, build_rollup
 from .core.state import State
-from .core.tables import Table, read_table
-from .errors import ConfigError, SourceError
+from .core.tables import Table
+from .errors import ConfigError
+from .outputs import build_writes
+from .reading import ExternalList, dedupe_issues, read_lists, read_template_tables
 from .report import StepTiming, SyncReport
 
 log = logging.getLogger(__name__)
-
-SYNC_LOG_KEEP = 2000  # rows of history kept in the Sync log tab
-
-
-@dataclass(frozen=True)
-class ExternalList:
-    """A list named in the config that lives outside the main workbook, already opened."""
-
-    config: ListConfig
-    source: ListSource
 
 
 @dataclass
@@ -63,15 +52,6 @@ class Computed:
     state: State
     today: dt.date
     tables: dict[str, Table] = field(default_factory=dict)
-
-
-def progress(items: Sequence[Any], label: str) -> Any:
-    """A progress bar on an interactive terminal; the plain sequence otherwise (cron, tests, logs)."""
-    if len(items) < 2 or not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=label, unit="list", leave=False, file=sys.stderr)
 
 
 class Outbox(Protocol):
@@ -102,190 +82,6 @@ class _Steps:
         text = ", ".join(detail)
         self.report.steps.append(StepTiming(name, seconds, text))
         log.info("%-9s %6.2fs %s", name, seconds, text)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfig]]:
-    """Every teacher list inside the main workbook: ``List - <teacher>`` tabs and config ``tab`` lists."""
-    by_tab = {lc.tab: lc for lc in config.lists if lc.tab}
-    found: list[tuple[Grid, ListConfig]] = []
-    for title, grid in snapshot.grids.items():
-        if title in by_tab:
-            found.append((grid, by_tab[title]))
-        elif title.startswith(tabs.LIST_PREFIX):
-            teacher = title[len(tabs.LIST_PREFIX) :].strip()
-            found.append((grid, ListConfig(teacher=teacher, tab=title)))
-    return found
-
-
-def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None) -> ListOptions:
-    return ListOptions(
-        teacher=teacher,
-        header_row=lc.header_row,
-        columns=dict(lc.columns),
-        region=lc.region or config.default_region,
-        language=lc.language,
-        today=today,
-    )
-
-
-def read_lists(
-    snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
-) -> tuple[list[SourceRecord], list[DataIssue], list[ListSummary]]:
-    """Normalise every list. An unreadable list is one Data issue; the others go on."""
-    records: list[SourceRecord] = []
-    issues: list[DataIssue] = []
-    summaries: list[ListSummary] = []
-    grids = list_grids(snapshot, config)
-    for ext in external:
-        try:
-            for grid in ext.source.read_grids():
-                grids.append((grid, ext.config))
-        except SourceError as exc:
-            log.warning("list %s could not be read: %s", ext.source.name, exc)
-            issues.append(
-                DataIssue(
-                    tab=ext.source.name,
-                    row=None,
-                    column="",
-                    value="",
-                    problem=f"the list could not be read: {exc}",
-                    fix="check the path/sharing in the config's [[lists]] entry, close the file if it is open "
-                    "in Excel, then run again",
-                    list_owner=ext.config.teacher,
-                )
-            )
-            summaries.append(
-                ListSummary(
-                    tab=ext.source.name,
-                    teacher=ext.config.teacher,
-                    header_row=None,
-                    mapping=(),
-                    rows=0,
-                    records=0,
-                    issues=1,
-                    readable=False,
-                )
-            )
-    for grid, lc in progress(grids, "reading lists"):
-        teacher = lc.teacher or (
-            grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title
-        )
-        result = read_list(grid, _options(lc, config, teacher, today))
-        records.extend(result.records)
-        issues.extend(result.issues)
-        summaries.append(result.summary)
-    return records, issues, summaries
-
-
-def read_template_tables(snapshot: Snapshot) -> tuple[dict[str, Table], list[DataIssue]]:
-    tables: dict[str, Table] = {}
-    issues: list[DataIssue] = []
-    for title, headers in tabs.TEMPLATE_HEADERS.items():
-        table, found = read_table(snapshot.get(title), headers)
-        tables[title] = table
-        issues.extend(found)
-    return tables, issues
-
-
-def dedupe_issues(issues: Sequence[DataIssue]) -> list[DataIssue]:
-    """One row per problem: two stages may flag the same cell (e.g. a date read by two readers)."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for issue in issues:
-        key = (issue.tab, issue.row, issue.column, issue.value)
-        if key not in seen:
-            seen.add(key)
-            out.append(issue)
-    return out
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def _sync_log_rows(snapshot: Snapshot, report: SyncReport, mails_queued: int) -> list[list[CellValue]]:
-    grid = snapshot.get(tabs.SYNC_LOG)
-    previous: list[list[CellValue]] = [list(r) for r in grid.rows[1:]] if grid else []
-    finished = report.finished or dt.datetime.now(dt.timezone.utc)
-    unreadable = [s.tab for s in report.lists if not s.readable]
-    message = report.message or (f"unreadable lists: {', '.join(unreadable)}" if unreadable else "")
-    row: list[CellValue] = [
-        report.run_id,
-        report.started.isoformat(timespec="seconds"),
-        finished.isoformat(timespec="seconds"),
-        round((finished - report.started).total_seconds(), 1),
-        report.outcome,
-        report.mode,
-        report.lists_read,
-        report.rows_read,
-        report.alumni,
-        len(report.new_alumni),
-        len(report.merged),
-        report.review_pairs,
-        len(report.issues),
-        mails_queued + report.mails_sent,
-        report.mails_failed,
-        report.api_calls,
-        message,
-    ]
-    return (previous + [row])[-SYNC_LOG_KEEP:]
-
-
-def build_writes(
-    snapshot: Snapshot,
-    master: MasterResult,
-    rollup: Rollup,
-    issues: Sequence[DataIssue],
-    state: State,
-    report: SyncReport,
-    mails_queued: int,
-) -> list[TabWrite]:
-    alumni_rows = keep_row_order(
-        master.alumni_rows, tabs.ALUMNI_HEADERS, ("Alumni ID",), snapshot.get(tabs.ALUMNI)
-    )
-    review_rows = keep_row_order(
-        master.review_rows, tabs.REVIEW_HEADERS, ("Source A", "Source B"), snapshot.get(tabs.REVIEW)
-    )
-    return [
-        TabWrite(
-            tabs.ALUMNI,
-            tabs.ALUMNI_HEADERS,
-            alumni_rows,
-            key_columns=("Alumni ID",),
-            staff_columns=tabs.ALUMNI_STAFF_COLUMNS,
-            notes={
-                "Owner override": "Type a staff name here to choose the relationship owner yourself; "
-                "it is kept on every sync.",
-                "Sources": "Every teacher-list row merged into this alumnus, as <tab>!<row>.",
-                "Consent": "No if any source says no; Yes only if a source says yes and none says no.",
-            },
-            column_widths={"Name": 28, "Emails": 32, "Sources": 40, "Also known to": 24},
-        ),
-        TabWrite(
-            tabs.REVIEW,
-            tabs.REVIEW_HEADERS,
-            review_rows,
-            key_columns=("Source A", "Source B"),
-            staff_columns=tabs.REVIEW_STAFF_COLUMNS,
-            dropdowns={"Decision": tabs.REVIEW_DECISIONS},
-            notes={
-                "Decision": "Same = merge these two rows; Different = never merge them. Applied next sync."
-            },
-            column_widths={"Reasons": 50},
-        ),
-        TabWrite(tabs.OUTREACH_STATUS, tabs.OUTREACH_STATUS_HEADERS, master.outreach_rows),
-        rollup_tab(rollup),
-        TabWrite(
-            tabs.DATA_ISSUES,
-            tabs.DATA_ISSUES_HEADERS,
-            [i.as_row() for i in issues],
-            column_widths={"Tab": 24, "Problem": 45, "Fix": 60},
-        ),
-        TabWrite(tabs.SYNC_LOG, tabs.SYNC_LOG_HEADERS, _sync_log_rows(snapshot, report, mails_queued)),
-        TabWrite(tabs.STATE, tabs.STATE_HEADERS, state.to_rows(), hidden=True),
-    ]
 
 
 # --------------------------------------------------------------------------- the run
