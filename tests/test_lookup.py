@@ -41,9 +41,10 @@ def school() -> tuple[list[SourceRecord], list[list[int]], list[list[SourceRecor
         head = TEMPLATE_HEADERS[tab]
         name = head.index("Alumnus" if tab == OUTREACH else "Name")
         contact = head.index("Email" if tab == OUTREACH else "Contact (optional)")
+        grad = head.index("Year of graduation") if tab == ATTENDANCE else None
         staff.append(
             [
-                linker.query(tab, i + 2, row[name], row[contact])
+                linker.query(tab, i + 2, row[name], row[contact], row[grad] if grad is not None else "")
                 for i, row in enumerate(demo.template_rows[tab])
             ]
         )

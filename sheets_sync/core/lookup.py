@@ -10,8 +10,10 @@ How it stays identical: the features are prepared on ``all queries + records``; 
 sees a *view* of them holding its own queries and the records. Per-record arrays are sliced (codes
 stay consistent, only their equality matters); the counts behind the term-frequency weights, and
 the block sizes, are recounted over the view, since ``link_to`` counts over ``batch + records``.
-When the features carry a count this module does not know how to recount (or a recount on the
-whole set does not reproduce :func:`prepare`'s), it falls back to ``link_to`` per batch.
+So are the statistics of the whole set (:data:`DERIVED`, e.g. the spread of graduation years).
+When the features carry a count or a statistic this module does not know how to compute again (or
+computing it on the whole set does not reproduce :func:`prepare`'s), it falls back to ``link_to``
+per batch: slower, never different.
 """
 
 from __future__ import annotations
@@ -117,13 +119,45 @@ def _recount(name: str, view: Features, column: np.ndarray) -> np.ndarray:
     return counts
 
 
+def _year_u(f: Features) -> object:
+    compute = getattr(features_module, "year_u", None)
+    return compute(f.grad) if compute is not None else _UNKNOWN
+
+
+_UNKNOWN = object()
+# Features fields that are not per-row arrays but statistics of the whole set -> how to compute
+# them again on a subset of the rows (checked on the whole set, see _derived_hold)
+DERIVED: dict[str, Callable[[Features], object]] = {"year_u": _year_u}
+_STRUCTURE = frozenset({"n", "counts", "alt"})
+
+
+def _per_row(value: object, n: int) -> bool:
+    return isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == n
+
+
+def _derived_hold(f: Features) -> bool:
+    """Every field of ``f`` is a per-row array, structure, or a statistic of :data:`DERIVED` that
+    gives :func:`prepare`'s own value back on the whole set."""
+    for field in fields(f):
+        value = getattr(f, field.name)
+        if field.name in _STRUCTURE or _per_row(value, f.n):
+            continue
+        again = DERIVED[field.name](f) if field.name in DERIVED else _UNKNOWN
+        if again is _UNKNOWN or again != value:
+            log.info("lookup: cannot compute %r on a subset; linking batch by batch (slower)", field.name)
+            return False
+    return True
+
+
 def _slice(f: Features, rows: np.ndarray) -> Features:
     changes: dict[str, object] = {"n": len(rows)}
     for field in fields(f):
         value = getattr(f, field.name)
-        if isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == f.n:
+        if _per_row(value, f.n):
             changes[field.name] = value[rows]
-    return replace(f, **changes)  # type: ignore[arg-type]
+    view = replace(f, **changes)  # type: ignore[arg-type]
+    derived = {name: compute(view) for name, compute in DERIVED.items() if hasattr(f, name)}
+    return replace(view, **derived)  # type: ignore[arg-type]
 
 
 def _view(f: Features, rows: np.ndarray, columns: Columns, alt_columns: Columns) -> Features:
@@ -224,7 +258,8 @@ def link_batches(
     f = prepare([*queries, *records])
     columns = _columns(f)
     alt_columns = _columns(f.alt, f) if f.alt is not None and columns is not None else {}
-    if columns is None or alt_columns is None:
+    derived = _derived_hold(f) and (f.alt is None or _derived_hold(f.alt))
+    if columns is None or alt_columns is None or not derived:
         return [link_to(batch, records, clusters, settings) for batch in batches]
     cluster_of = np.full(len(records), -1, dtype=np.int64)
     for index, members in enumerate(clusters):
