@@ -1,4 +1,4 @@
-"""Phone reading: ``normalise.phones`` on every phone cell of a generated school, against the
+"""Phone reading: ``contacts.phones`` on every phone cell of a generated school, against the
 reading it replaced (every text given to phonenumbers as typed), in the same run.
 
     .venv/bin/python bench/bench_phones.py                 # 10,500 alumni, 40 lists (a 20,000-row school)
@@ -15,25 +15,26 @@ import time
 
 import phonenumbers
 
+from sheets_sync.core import contacts as c
 from sheets_sync.core import normalise as n
 from sheets_sync.demo import generate_school
 
 
 @n.short_cache
 def _anchor_parse_phone(piece: str, region: str) -> str | None:
-    """``normalise._parse_phone`` before the digits fast path."""
+    """``contacts._parse_phone`` before the digits fast path."""
     candidates = [piece]
     if n.EXCEL_NUMBER.match(piece):
         candidates = [piece.split(".")[0]]
-    elif n._EXCEL_SCIENTIFIC.match(piece):
+    elif c._EXCEL_SCIENTIFIC.match(piece):
         try:
             candidates = [str(int(float(piece.replace(",", "."))))]
         except (ValueError, OverflowError):
             return None
     for candidate in candidates:
         attempts = [candidate]
-        digits = "".join(n._DIGITS.findall(candidate))
-        if n._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
+        digits = "".join(c._DIGITS.findall(candidate))
+        if c._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
             attempts.append("+" + digits)
         for attempt in attempts:
             try:
@@ -60,15 +61,15 @@ def cells(alumni: int, lists: int) -> list[tuple[str, str]]:
 
 
 def _clear() -> None:
-    for cached in (n.phones, n._parse_phone, _anchor_parse_phone):
+    for cached in (c.phones, c._parse_phone, _anchor_parse_phone):
         cached.cache_clear()  # type: ignore[attr-defined]
-    n._parse_digits.cache_clear()
+    c._parse_digits.cache_clear()
 
 
 def run(data: list[tuple[str, str]]) -> tuple[float, list[n.Parsed[tuple[str, ...]]]]:
     _clear()
     start = time.process_time()
-    out = [n.phones(text, "ES", fallback) for text, fallback in data]
+    out = [c.phones(text, "ES", fallback) for text, fallback in data]
     return time.process_time() - start, out
 
 
@@ -80,14 +81,14 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=40)
     args = parser.parse_args()
     data = cells(args.alumni, args.lists)
-    current = n._parse_phone
-    n._parse_phone = _anchor_parse_phone  # type: ignore[assignment]
+    current = c._parse_phone
+    c._parse_phone = _anchor_parse_phone  # type: ignore[assignment]
     try:
         anchor_s, anchor = run(data)
     finally:
-        n._parse_phone = current  # type: ignore[assignment]
+        c._parse_phone = current  # type: ignore[assignment]
     new_s, new = run(data)
-    simple = sum(1 for text, _ in data if n._SIMPLE_PHONE.match(text.strip()))
+    simple = sum(1 for text, _ in data if c._SIMPLE_PHONE.match(text.strip()))
     print(
         f"bench_phones: {len(data):,} phone cells ({simple / max(len(data), 1):.0%} in the digits-only shapes)"
     )

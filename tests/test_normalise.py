@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sheets_sync.core import contacts as c
 from sheets_sync.core import normalise as n
 from sheets_sync.core import normalise_words as w
 
@@ -91,7 +92,7 @@ def test_display_case_fixes_shouting_and_keeps_particles(text: str, language: st
     ],
 )
 def test_emails_are_split_checked_and_lower_cased(text: str, expected: tuple[str, ...]) -> None:
-    assert n.emails(text) == n.Parsed(expected)
+    assert c.emails(text) == n.Parsed(expected)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_emails_are_split_checked_and_lower_cased(text: str, expected: tuple[str
     ],
 )
 def test_emails_report_bad_addresses_and_keep_good_ones(text: str, kept: tuple[str, ...]) -> None:
-    parsed = n.emails(text)
+    parsed = c.emails(text)
     assert parsed.value == kept and "not a valid email" in parsed.problem
 
 
@@ -130,12 +131,12 @@ def test_emails_report_bad_addresses_and_keep_good_ones(text: str, kept: tuple[s
     ],
 )
 def test_phones_become_e164(text: str, region: str, fallback: str | None, expected: tuple[str, ...]) -> None:
-    assert n.phones(text, region, fallback) == n.Parsed(expected)
+    assert c.phones(text, region, fallback) == n.Parsed(expected)
 
 
 @pytest.mark.parametrize("text", ["12", "06 12345678", "call me", "999999999999999999"])
 def test_phones_report_what_is_not_a_number_in_the_region(text: str) -> None:
-    parsed = n.phones(text, "ES")
+    parsed = c.phones(text, "ES")
     assert parsed.value == () and "ES" in parsed.problem and parsed.fix
 
 
@@ -369,8 +370,8 @@ def test_postcode_is_kept_as_text(text: str, expected: str) -> None:
 def test_normalisers_never_raise(text: str) -> None:
     n.split_name(text, "es")
     n.split_name(text, "nl")
-    n.emails(text)
-    n.phones(text, "ES", "NL")
+    c.emails(text)
+    c.phones(text, "ES", "NL")
     n.year(text, TODAY)
     n.date(text, TODAY, kind="birth")
     w.consent(text)
@@ -384,8 +385,8 @@ def test_normalisers_survive_a_huge_cell() -> None:
     text = "Ana García 😀 " * 4000 + '=HYPERLINK("http://x","y")'
     assert len(text) > 50_000
     assert n.split_name(text, "es").value[0]
-    assert n.phones(text, "ES").value == ()
-    assert len(n.emails(text).problem) <= 400
+    assert c.phones(text, "ES").value == ()
+    assert len(c.emails(text).problem) <= 400
     assert n.year(text, TODAY).problem
 
 
@@ -403,8 +404,8 @@ def test_plain_email_shortcut_agrees_with_email_validator(address: str) -> None:
         expected: str | None = validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         expected = None
-    n._check_email.cache_clear()  # type: ignore[attr-defined]
-    assert n._check_email(address) == expected
+    c._check_email.cache_clear()  # type: ignore[attr-defined]
+    assert c._check_email(address) == expected
 
 
 @pytest.mark.parametrize(
@@ -434,28 +435,28 @@ def test_is_placeholder_knows_empty_words_in_five_languages(text: str, expected:
 
 
 # --------------------------------------------------------------------------- phone fast path
-# normalise._parse_phone reads the common shapes ("+34 612 34 56 78") from their digits alone;
+# contacts._parse_phone reads the common shapes ("+34 612 34 56 78") from their digits alone;
 # these tests hold it to the reading of the full text by phonenumbers that it replaced.
 
 PHONE_REGIONS = ("ES", "IT", "NL", "EE", "GB", "US", "DE", "ZZ")
 
 
 def _reference_parse_phone(piece: str, region: str) -> str | None:
-    """normalise._parse_phone as it was before the fast path (every text parsed as typed)."""
+    """contacts._parse_phone as it was before the fast path (every text parsed as typed)."""
     import phonenumbers
 
     candidates = [piece]
     if n.EXCEL_NUMBER.match(piece):
         candidates = [piece.split(".")[0]]
-    elif n._EXCEL_SCIENTIFIC.match(piece):
+    elif c._EXCEL_SCIENTIFIC.match(piece):
         try:
             candidates = [str(int(float(piece.replace(",", "."))))]
         except (ValueError, OverflowError):
             return None
     for candidate in candidates:
         attempts = [candidate]
-        digits = "".join(n._DIGITS.findall(candidate))
-        if n._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
+        digits = "".join(c._DIGITS.findall(candidate))
+        if c._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
             attempts.append("+" + digits)
         for attempt in attempts:
             try:
@@ -480,7 +481,7 @@ def _demo_phone_pieces() -> list[tuple[str, str]]:
         fallback = n.LANGUAGE_REGION[demo_list.language]
         for row in demo_list.rows[demo_list.header_row :]:
             if col < len(row) and row[col].strip():
-                for piece in n._split_phones(row[col]):
+                for piece in c._split_phones(row[col]):
                     out += [(piece, "ES"), (piece, fallback)]
     return out
 
@@ -488,10 +489,10 @@ def _demo_phone_pieces() -> list[tuple[str, str]]:
 def test_phone_fast_path_reads_every_generated_phone_as_phonenumbers_does() -> None:
     pieces = _demo_phone_pieces()
     assert len(pieces) > 2000
-    assert sum(1 for piece, _ in pieces if n._SIMPLE_PHONE.match(piece)) > 0.9 * len(pieces)
-    differ = [(p, r) for p, r in pieces if n._parse_phone(p, r) != _reference_parse_phone(p, r)]
+    assert sum(1 for piece, _ in pieces if c._SIMPLE_PHONE.match(piece)) > 0.9 * len(pieces)
+    differ = [(p, r) for p, r in pieces if c._parse_phone(p, r) != _reference_parse_phone(p, r)]
     assert differ == []
-    assert sum(1 for p, r in pieces if n._parse_phone(p, r)) > len(pieces) / 3  # not all None
+    assert sum(1 for p, r in pieces if c._parse_phone(p, r)) > len(pieces) / 3  # not all None
 
 
 _PHONE_PREFIX = st.sampled_from(
@@ -515,7 +516,7 @@ def phone_shaped(draw: st.DrawFn) -> str:
     region=st.sampled_from(PHONE_REGIONS),
 )
 def test_phone_fast_path_agrees_with_phonenumbers_on_any_phone_shaped_text(piece: str, region: str) -> None:
-    assert n._parse_phone(piece, region) == _reference_parse_phone(piece, region)
+    assert c._parse_phone(piece, region) == _reference_parse_phone(piece, region)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -531,7 +532,7 @@ def test_phone_fast_path_agrees_with_phonenumbers_on_real_looking_numbers(
     cc: str, national: str, style: str, region: str
 ) -> None:
     piece = style.format(cc=cc, n=national)
-    assert n._parse_phone(piece, region) == _reference_parse_phone(piece, region)
+    assert c._parse_phone(piece, region) == _reference_parse_phone(piece, region)
 
 
 def _reference_is_placeholder(text: str) -> bool:

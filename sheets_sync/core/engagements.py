@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .. import tabs
+from .contacts import emails, phones
 from .identity import follow_alias, name_key, normalise_id
 from .lookup import link_batches
 from .matching import MatchSettings
 from .model import Alumnus, DataIssue, Engagement, SourceRecord
-from .normalise import clean_text, emails, phones, split_name, year
+from .normalise import clean_text, split_name, year
 from .school_year import parse_date, parse_number
 from .state import State
 from .tables import Table, TableRow

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import contacts
 from . import normalise as norm
 from . import normalise_words as words
 from .headers import IGNORE, SCAN_ROWS, Column, HeaderMatch, detect_header, expected_words
@@ -89,8 +90,8 @@ class _RowReader:
             "full_name": lambda t: norm.split_name(t, lang),
             "first_name": lambda t: norm.name_part(t, lang),
             "surname": lambda t: norm.name_part(t, lang),
-            "email": norm.emails,
-            "phone": lambda t: norm.phones(t, region, fallback),
+            "email": contacts.emails,
+            "phone": lambda t: contacts.phones(t, region, fallback),
             "student_id": lambda t: norm.Parsed(norm.clean_text(t)),
             "birth_date": lambda t: norm.date(t, today, kind="birth"),
             "graduation_year": lambda t: norm.year(t, today),

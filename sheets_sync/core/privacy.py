@@ -23,9 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .. import tabs
+from .contacts import emails, phones
 from .identity import name_key, normalise_id, record_name
 from .model import DataIssue, SourceRecord
-from .normalise import emails, phones, year
+from .normalise import year
 from .state import State
 from .tables import Table, TableRow
 
