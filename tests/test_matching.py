@@ -134,6 +134,10 @@ def test_school_and_personal_email_merge_when_name_and_more_agree(shared: dict) 
             {"first_name": "Salvador Sainz", "surname": "Torres"},
             {"first_name": "Salvador", "surname": "Sainz Torres"},
         ),
+        (
+            {"first_name": "Pelaez", "surname": "Alberdi Flavia"},
+            {"first_name": "Flavia", "surname": "Pelaez Alberdi"},
+        ),
     ],
 )
 def test_same_person_under_different_spellings_is_merged(a: dict, b: dict) -> None:

@@ -63,6 +63,7 @@ class Features:
     city_code: np.ndarray
     address: np.ndarray  # object, folded
     tab_code: np.ndarray
+    full_code: np.ndarray  # int: code of the full name's words, folded and sorted (-1 none)
     counts: dict[str, np.ndarray]  # field -> how many records share the value (for TF weights)
     resplit: np.ndarray | None = None  # bool: the record has a second reading of its name
     alt: Features | None = None  # the same arrays with the second reading (see resplit_name)
@@ -276,6 +277,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         city_code=city_code,
         address=obj([fold(r.address) for r in records]),
         tab_code=_codes([r.tab for r in records])[0],
+        full_code=full_code,
         counts={
             "first_name": first_counts,
             "surname": sur_counts,

@@ -114,6 +114,23 @@ def _names(f: Features, comparisons: dict[str, Comparison], ia: np.ndarray, ib: 
         direct["first_name"][rows[better]] = part_f
         direct["surname"][rows[better]] = part_s
         reading[rows[better]] = 2
+    # The very same name words, split elsewhere ("Pelaez | Alberdi Flavia", a surname-first name
+    # cut at its first space, vs "Flavia | Pelaez Alberdi"): the same name, read as such.
+    same_words = (f.full_code[ia] >= 0) & (f.full_code[ia] == f.full_code[ib])
+    rows = np.flatnonzero(doubtful & (reading == 0) & same_words)
+    if len(rows) and "exact" in fc.kinds() and "exact" in sc.kinds():
+        a = ia[rows]
+        best = sum(level_weights(f, comparisons[n], direct[n][rows], a) for n in present)
+        exact_f, exact_s = fc.kinds().index("exact"), sc.kinds().index("exact")
+        as_exact = {
+            "first_name": np.full(len(rows), exact_f, dtype=np.int8),
+            "surname": np.full(len(rows), exact_s, dtype=np.int8),
+        }
+        w_same = sum(level_weights(f, comparisons[n], as_exact[n], a) for n in present)
+        better = w_same > best + 1e-9
+        for n in present:
+            direct[n][rows[better]] = as_exact[n][better]
+        reading[rows[better]] = 2
     _whole_name(f, comparisons, present, direct, reading, ia, ib)
     return direct, reading
 
