@@ -10,6 +10,7 @@ from sheets_sync.core.features import prepare
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.scoring import score_pairs
 from sheets_sync.core.synonyms import (
+    corrected_nickname_groups,
     fold,
     nickname_groups,
     qualification_code,
@@ -54,6 +55,9 @@ def levels(a: dict, b: dict) -> dict[str, str]:
         ({"first_name": "Sra"}, {"first_name": "Sara"}, "first_name", "typo"),
         ({"first_name": "Jan"}, {"first_name": "Jon"}, "first_name", "else"),
         ({"first_name": "J."}, {"first_name": "Jan"}, "first_name", "initial"),
+        ({"first_name": "Domenio"}, {"first_name": "Mimmo"}, "first_name", "nickname_typo"),
+        ({"first_name": "Franki"}, {"first_name": "Francesca"}, "first_name", "nickname_typo"),
+        ({"first_name": "Marco"}, {"first_name": "Martin"}, "first_name", "else"),
         ({"first_name": "Lucía"}, {"first_name": "Carmen"}, "first_name", "else"),
         ({"surname": "GARCÍA LÓPEZ"}, {"surname": "garcia lopez"}, "surname", "exact"),
         ({"surname": "García López"}, {"surname": "García"}, "surname", "part"),
@@ -242,3 +246,21 @@ def test_same_graduation_year_weighs_more_when_the_lists_span_many_cohorts() -> 
         return float(level_weights(f, comparison, np.array([0], dtype=np.int8), np.array([0]))[0])
 
     assert same_year_weight(30) > same_year_weight(10) + 1.5
+
+
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [("domenio", "it:domenico"), ("viccy", "en:victoria"), ("conkepcion", "es:concepcion"),
+     ("domenico", None), ("barrrj", None), ("jon", None)],
+)  # fmt: skip
+def test_corrected_nickname_groups(name: str, group: str | None) -> None:
+    got = corrected_nickname_groups(name)
+    assert (group in got) if group else got == frozenset()
+
+
+def test_a_misspelt_name_seen_on_many_rows_is_a_real_name_not_corrected() -> None:
+    rows = [rec(f"List - A!{k + 2}", first_name="Domenio", surname="Tosto") for k in range(3)]
+    f = prepare([*rows, rec("List - B!2", first_name="Mimmo", surname="Tosto")])
+    s = score_pairs(f, np.array([0]), np.array([3]), DEFAULT_COMPARISONS)
+    first = next(k for k, c in enumerate(DEFAULT_COMPARISONS) if c.field == "first_name")
+    assert DEFAULT_COMPARISONS[first].levels[int(s.levels[0, first])].kind == "else"

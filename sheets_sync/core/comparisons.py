@@ -84,6 +84,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
             L("fuzzy", 0.04, 0.006, "first name similar ({a}/{b})", threshold=0.9),
             L("typo", 0.02, 0.004, "first name differs by one letter ({a}/{b})", threshold=1),
             L("initial", 0.01, 0.003, "first name initial matches ({a}/{b})"),
+            L("nickname_typo", 0.005, 0.001, "first name a misspelt nickname ({a}/{b})"),
             L("else", 0.03, 0.96, "different first name ({a}/{b})"),
         ),
     ),
@@ -244,11 +245,20 @@ def _best_word_similarity(a: str, b: str, **_: Any) -> float:
 
 def name_view(f: Features, field: str, ia: np.ndarray, ib: np.ndarray, swapped: bool) -> dict:
     """Arrays for comparing ``field`` of records ``ia`` with (swapped: the other name field of) ``ib``."""
-    first = ("first", "first_code", "first_nick", "first_len", "first_word_len", "first_ch", "first_words")
-    sur = ("sur", "sur_code", "sur_nick", "sur_len", "sur_word_len", "sur_ch", "sur_words")
+    first = (
+        "first",
+        "first_code",
+        "first_nick",
+        "first_len",
+        "first_word_len",
+        "first_ch",
+        "first_words",
+        "first_fix",
+    )
+    sur = ("sur", "sur_code", "sur_nick", "sur_len", "sur_word_len", "sur_ch", "sur_words", "sur_fix")
     mine, other = (first, sur) if field == "first_name" else (sur, first)
     theirs = other if swapped else mine
-    keys = ("text", "code", "multi", "len", "word_len", "ch", "words")
+    keys = ("text", "code", "multi", "len", "word_len", "ch", "words", "fix")
     view = {f"{k}_a": getattr(f, name)[ia] for k, name in zip(keys, mine, strict=True)}
     view |= {f"{k}_b": getattr(f, name)[ib] for k, name in zip(keys, theirs, strict=True)}
     return view
@@ -314,6 +324,9 @@ def _predicate(
         return first_else[sel] & _any_equal(v["multi_a"][sel], v["multi_b"][sel])
     if kind == "nickname":
         return _any_equal(v["multi_a"][sel], v["multi_b"][sel])
+    if kind == "nickname_typo":  # Domenio (Domenico misspelt) / Mimmo
+        fa, fb, ma, mb = v["fix_a"][sel], v["fix_b"][sel], v["multi_a"][sel], v["multi_b"][sel]
+        return _any_equal(fa, mb) | _any_equal(ma, fb)
     if kind == "local_part":
         return _any_equal(v["local_a"][sel], v["local_b"][sel])
     if kind == "transposed":

@@ -16,9 +16,17 @@ import pandas as pd
 
 from . import normalise
 from .model import SourceRecord
-from .synonyms import fold, nickname_groups, qualification_code, qualification_faculty
+from .synonyms import (
+    corrected_nickname_groups,
+    fold,
+    nickname_groups,
+    qualification_code,
+    qualification_faculty,
+)
 
 MULTI = 3  # emails / phones / nickname groups kept per record
+MAX_TYPO_NAME_ROWS = 2  # a first name on more rows than this is a real name, never corrected
+MIN_CORRECTED_LEN = 6  # ... and so is a shorter one (Marco is not Marko misspelt)
 MIN_ROWS_FOR_YEAR_U = 500  # rows with a graduation year needed to read u of the year from the lists
 _ID_JUNK = re.compile(r"[\s\-./_]+")
 
@@ -42,6 +50,8 @@ class Features:
     sur_words: np.ndarray
     first_nick: np.ndarray  # (n, MULTI) nickname group codes of the first name
     sur_nick: np.ndarray  # (n, MULTI) nickname group codes of the surname (for swapped names)
+    first_fix: np.ndarray  # (n, MULTI) groups of a rare misspelt first name's known name (Domenio)
+    sur_fix: np.ndarray
     email: np.ndarray  # (n, MULTI) codes
     email_local: np.ndarray  # (n, MULTI) codes of the part before "@"
     phone: np.ndarray  # (n, MULTI)
@@ -190,10 +200,15 @@ def _dob_digits(iso: str) -> str:
     return digits if len(digits) == 8 and digits.isdigit() else ""
 
 
-def _name_arrays(first: list[str], sur: list[str], codes: np.ndarray, nicks: np.ndarray) -> dict:
-    """The name columns of :class:`Features` (``codes`` / ``nicks``: first names then surnames)."""
+def _name_arrays(
+    first: list[str], sur: list[str], codes: np.ndarray, nicks: np.ndarray, fixes: np.ndarray
+) -> dict:
+    """The name columns of :class:`Features` (``codes`` / ``nicks`` / ``fixes``: first names then
+    surnames)."""
     n = len(first)
     return {
+        "first_fix": fixes[:n],
+        "sur_fix": fixes[n:],
         "first": np.asarray(first, dtype=object),
         "sur": np.asarray(sur, dtype=object),
         "first_code": codes[:n],
@@ -225,7 +240,21 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     first_counts = _codes(first)[1]
     sur_counts = _codes(sur)[1]
     nick = lambda names: [tuple(sorted(nickname_groups(x))) if x else () for x in names]  # noqa: E731
-    both = _multi_codes(nick(first) + nick(sur) + nick(alt_first) + nick(alt_sur))
+    seen = pd.Series(first + alt_first).value_counts().to_dict()
+
+    def fix(names: list[str]) -> list[tuple[str, ...]]:
+        """Known-name groups of rare, long one-word names one typo from a known name."""
+        return [
+            tuple(sorted(corrected_nickname_groups(x)))
+            if len(x) >= MIN_CORRECTED_LEN and seen.get(x, 0) <= MAX_TYPO_NAME_ROWS
+            else ()
+            for x in names
+        ]
+
+    groups = nick(first) + nick(sur) + nick(alt_first) + nick(alt_sur)
+    groups += fix(first) + fix(sur) + fix(alt_first) + fix(alt_sur)
+    every = _multi_codes(groups)
+    both, fixes = every[: 4 * n], every[4 * n :]
     emails = [tuple(sorted(set(r.emails))) for r in records]
     locals_ = [tuple(sorted({e.split("@", 1)[0] for e in row if "@" in e})) for row in emails]
     phones = [tuple(sorted(set(r.phones))) for r in records]
@@ -255,7 +284,7 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     obj = lambda values: np.asarray(values, dtype=object)  # noqa: E731
     features = Features(
         n=n,
-        **_name_arrays(first, sur, name_codes[: 2 * n], both[: 2 * n]),
+        **_name_arrays(first, sur, name_codes[: 2 * n], both[: 2 * n], fixes[: 2 * n]),
         email=email_code,
         email_local=_multi_codes(locals_),
         phone=phone_code,
@@ -291,6 +320,6 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
     )
     if not resplit.any():
         return features
-    alt = _name_arrays(alt_first, alt_sur, name_codes[2 * n :], both[2 * n :])
+    alt = _name_arrays(alt_first, alt_sur, name_codes[2 * n :], both[2 * n :], fixes[2 * n :])
     counts = features.counts | {"first_name": _codes(alt_first)[1], "surname": _codes(alt_sur)[1]}
     return replace(features, alt=replace(features, **alt, counts=counts))

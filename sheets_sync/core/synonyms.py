@@ -4,6 +4,8 @@
   "jurgen muller oun").
 * :func:`nickname_groups` — the nickname groups a first name belongs to (``paco`` and
   ``francisco`` share the group ``es:francisco``), from ``templates/nicknames.csv``.
+* :func:`corrected_nickname_groups` — the same for a one-word first name with a typo, through
+  the known name one edit away ("Domenio" -> Domenico).
 * :func:`qualification_code` — the code of a qualification named in any of the five languages or
   abbreviated ("Cocina y Gastronomía", "Cucina", "Koken", "Kokk", "Chef" -> ``cookery``), from
   ``templates/qualifications.csv``.
@@ -21,6 +23,9 @@ import functools
 import re
 import unicodedata
 from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _SPECIAL = str.maketrans(
     {
@@ -95,6 +100,27 @@ def nickname_groups(folded_first_name: str) -> frozenset[str]:
     for token in folded_first_name.split():
         groups.update(table.get(token, ()))
     return frozenset(groups)
+
+
+MIN_CORRECTED_NAME = 5  # shorter names are not corrected: "Jan" one edit from "Jon" is another name
+
+
+@functools.lru_cache(maxsize=200_000)
+def corrected_nickname_groups(folded_first_name: str) -> frozenset[str]:
+    """Nickname groups of the known name one typo away from a one-word first name that the table
+    does not know ("domenio" -> "domenico" -> it:domenico, so it meets "Mimmo"); empty when the
+    name is known, shorter than ``MIN_CORRECTED_NAME`` or has no known name one edit away."""
+    name = folded_first_name
+    if len(name) < MIN_CORRECTED_NAME or " " in name or nickname_groups(name):
+        return frozenset()
+    table = _nickname_table()
+    best = process.extractOne(name, _nickname_keys(), scorer=OSA.distance, score_cutoff=1)
+    return table[best[0]] if best is not None else frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _nickname_keys() -> tuple[str, ...]:
+    return tuple(sorted(k for k in _nickname_table() if " " not in k and len(k) >= MIN_CORRECTED_NAME - 1))
 
 
 @functools.lru_cache(maxsize=1)
