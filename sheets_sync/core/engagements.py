@@ -1,5 +1,5 @@
 """Link the staff-entered rows about people (Outreach, Attendance, Volunteering, Stories, Event
-feedback) to alumni of the master list, by Alumni ID or with the matching engine (:func:`.lookup.link_batches`).
+feedback) to alumni of the master list, by Alumni ID or with the matching engine (:func:`.matching.link_to`).
 
 Pure: tables and alumni in, rows / :class:`Engagement` records / :class:`DataIssue` out.
 """
@@ -15,8 +15,7 @@ from functools import cached_property
 from .. import tabs
 from .contacts import emails, phones
 from .identity import follow_alias, name_key, normalise_id
-from .lookup import link_batches
-from .matching import MatchSettings
+from .matching import MatchSettings, link_to
 from .model import Alumnus, DataIssue, Engagement, SourceRecord
 from .normalise import clean_text, split_name, year
 from .school_year import parse_date, parse_number
@@ -96,16 +95,21 @@ class Linker:
         return self.match_batches([queries])[0]
 
     def match_batches(self, batches: Sequence[Sequence[SourceRecord]]) -> list[list[Alumnus | None]]:
-        """:meth:`match` of each batch; the records are prepared once for all (:mod:`.lookup`)."""
-        if not self.records:
-            return [[None] * len(queries) for queries in batches]
-        found = link_batches(batches, self.records, self.clusters, self.settings)
+        """:meth:`match` of each batch, all matched in one pass (the ~20,000 list records are
+        prepared for matching once per run, not once per staff tab)."""
+        queries = [q for batch in batches for q in batch]
+        if not self.records or not queries:
+            return [[None] * len(batch) for batch in batches]
+        found = iter(link_to(queries, self.records, self.clusters, self.settings))
         out: list[list[Alumnus | None]] = []
-        for queries, links in zip(batches, found, strict=True):
-            alumni = [self.by_cluster[c] if c is not None else None for c, _pair in links]
-            for i, q in enumerate(queries):
-                if alumni[i] is None and not q.emails and not q.phones:
-                    alumni[i] = self.by_unique_name.get(name_key(q.full_name))
+        for batch in batches:
+            alumni: list[Alumnus | None] = []
+            for q in batch:
+                c, _pair = next(found)
+                alumnus = self.by_cluster[c] if c is not None else None
+                if alumnus is None and not q.emails and not q.phones:
+                    alumnus = self.by_unique_name.get(name_key(q.full_name))
+                alumni.append(alumnus)
             out.append(alumni)
         return out
 

@@ -291,9 +291,25 @@ def link_to(
     combined = list(queries) + list(records)
     f = prepare(combined)
     qi, rj = cross_pairs(f, nq, settings.blocking, settings.max_block)
-    scores = score_pairs(
-        f, qi, rj, settings.comparisons, settings.caps, settings.upper, settings.corroborate_for(len(records))
-    )
+    return best_links(queries, records, cluster_of, f, qi, rj, settings)
+
+
+def best_links(
+    queries: Sequence[SourceRecord],
+    records: Sequence[SourceRecord],
+    cluster_of: np.ndarray,
+    f: Features,
+    qi: np.ndarray,
+    rj: np.ndarray,
+    settings: MatchSettings,
+) -> list[tuple[int | None, ScoredPair | None]]:
+    """Score the candidate pairs (``qi`` query index, ``rj`` = ``len(queries)`` + record index, in
+    the features ``f`` of queries followed by records) and keep each query's best pair and, when
+    it reaches ``upper``, that record's cluster (``cluster_of``, -1 for none)."""
+    nq = len(queries)
+    out: list[tuple[int | None, ScoredPair | None]] = [(None, None)] * nq
+    corroborate = settings.corroborate_for(len(records))
+    scores = score_pairs(f, qi, rj, settings.comparisons, settings.caps, settings.upper, corroborate)
     order = np.lexsort((rj, qi, -scores.weight))
     best: dict[int, int] = {}
     for k in order.tolist():
