@@ -13,37 +13,11 @@ from __future__ import annotations
 import argparse
 import time
 
-import phonenumbers
-
 from sheets_sync.core import contacts as c
 from sheets_sync.core import normalise as n
 from sheets_sync.demo import generate_school
 
-
-@n.short_cache
-def _anchor_parse_phone(piece: str, region: str) -> str | None:
-    """``contacts._parse_phone`` before the digits fast path."""
-    candidates = [piece]
-    if n.EXCEL_NUMBER.match(piece):
-        candidates = [piece.split(".")[0]]
-    elif c._EXCEL_SCIENTIFIC.match(piece):
-        try:
-            candidates = [str(int(float(piece.replace(",", "."))))]
-        except (ValueError, OverflowError):
-            return None
-    for candidate in candidates:
-        attempts = [candidate]
-        digits = "".join(c._DIGITS.findall(candidate))
-        if c._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
-            attempts.append("+" + digits)
-        for attempt in attempts:
-            try:
-                number = phonenumbers.parse(attempt, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
+_anchor_parse_phone = n.short_cache(c.parse_phone_as_typed)  # before the digits fast path
 
 
 def cells(alumni: int, lists: int) -> list[tuple[str, str]]:

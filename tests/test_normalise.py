@@ -441,31 +441,7 @@ def test_is_placeholder_knows_empty_words_in_five_languages(text: str, expected:
 PHONE_REGIONS = ("ES", "IT", "NL", "EE", "GB", "US", "DE", "ZZ")
 
 
-def _reference_parse_phone(piece: str, region: str) -> str | None:
-    """contacts._parse_phone as it was before the fast path (every text parsed as typed)."""
-    import phonenumbers
-
-    candidates = [piece]
-    if n.EXCEL_NUMBER.match(piece):
-        candidates = [piece.split(".")[0]]
-    elif c._EXCEL_SCIENTIFIC.match(piece):
-        try:
-            candidates = [str(int(float(piece.replace(",", "."))))]
-        except (ValueError, OverflowError):
-            return None
-    for candidate in candidates:
-        attempts = [candidate]
-        digits = "".join(c._DIGITS.findall(candidate))
-        if c._BARE_DIGITS.match(candidate) and len(digits) >= 10 and digits[0] != "0":
-            attempts.append("+" + digits)
-        for attempt in attempts:
-            try:
-                number = phonenumbers.parse(attempt, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
+_reference_parse_phone = c.parse_phone_as_typed  # phonenumbers on the text as typed
 
 
 def _demo_phone_pieces() -> list[tuple[str, str]]:

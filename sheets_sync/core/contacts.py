@@ -103,26 +103,45 @@ def _split_phones(text: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+def _candidates(piece: str) -> list[str]:
+    """The number a cell holds: as typed, or what Excel made of it ("612345678.0", "3.4612E+10")."""
+    if EXCEL_NUMBER.match(piece):
+        return [piece.split(".")[0]]
+    if _EXCEL_SCIENTIFIC.match(piece):
+        try:
+            return [str(int(float(piece.replace(",", "."))))]
+        except (ValueError, OverflowError):
+            return []
+    return [piece]
+
+
+def _attempts(text: str, digits: str, bare: bool) -> list[str]:
+    attempts = [text]
+    if bare and len(digits) >= 10 and digits[0] != "0":
+        attempts.append("+" + digits)  # "34612345678": an international number without its +
+    return attempts
+
+
 @short_cache
 def _parse_phone(piece: str, region: str) -> str | None:
-    candidates = [piece]
-    if EXCEL_NUMBER.match(piece):
-        candidates = [piece.split(".")[0]]
-    elif _EXCEL_SCIENTIFIC.match(piece):
-        try:
-            candidates = [str(int(float(piece.replace(",", "."))))]
-        except (ValueError, OverflowError):
-            return None
-    for candidate in candidates:
+    for candidate in _candidates(piece):
         digits = "".join(_DIGITS.findall(candidate))
         bare = _BARE_DIGITS.match(candidate) is not None
         simple = _SIMPLE_PHONE.match(candidate) if len(candidate) <= 100 and len(digits) >= 3 else None
         if simple:  # the common shapes: only the + and the digits matter to phonenumbers
             return _parse_digits(bool(simple[1]), digits, bare, region)
-        attempts = [candidate]
-        if bare and len(digits) >= 10 and digits[0] != "0":
-            attempts.append("+" + digits)  # "34612345678": an international number without its +
-        found = _first_valid(attempts, region)
+        found = _first_valid(_attempts(candidate, digits, bare), region)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_phone_as_typed(piece: str, region: str) -> str | None:
+    """:func:`_parse_phone` without its fast path: phonenumbers reads the text as typed (the
+    reference the fast path is tested and benchmarked against)."""
+    for candidate in _candidates(piece):
+        digits = "".join(_DIGITS.findall(candidate))
+        found = _first_valid(_attempts(candidate, digits, _BARE_DIGITS.match(candidate) is not None), region)
         if found is not None:
             return found
     return None
@@ -137,10 +156,7 @@ _SIMPLE_PHONE = re.compile(r"^\(?(\+?)[0-9 .\-()/]*$")
 
 @lru_cache(maxsize=65536)
 def _parse_digits(plus: bool, digits: str, bare: bool, region: str) -> str | None:
-    attempts = ["+" + digits if plus else digits]
-    if bare and len(digits) >= 10 and digits[0] != "0":
-        attempts.append("+" + digits)  # "34612345678": an international number without its +
-    return _first_valid(attempts, region)
+    return _first_valid(_attempts("+" + digits if plus else digits, digits, bare), region)
 
 
 def _first_valid(attempts: list[str], region: str) -> str | None:
