@@ -328,6 +328,40 @@ def test_a_rare_name_alone_merges_in_large_lists_a_crowded_one_does_not() -> Non
 
 
 @pytest.mark.parametrize(
+    ("first", "surname", "one", "two"),
+    [
+        ("Mart", "Tamm", {}, {}),
+        ("María", "García López", {}, {"graduation_year": 2012}),
+        ("Jan", "de Vries", {"qualification": "Kok"}, {}),
+        ("Marco", "Rossi", {}, {}),
+    ],
+)  # fmt: skip
+def test_a_name_common_in_the_population_never_merges_alone_in_large_lists(first, surname, one, two) -> None:
+    """The issue's hard case at any size: the only two "Mart Tamm" of 1,000 rows, nothing else
+    in common, are two people as far as anyone can tell (a shared contact would merge them)."""
+    filler = [rec(f"List - F!{k + 2}", first_name=f"Name{k}", surname=f"Family{k}",
+                  emails=(f"p{k}@x.org",)) for k in range(1000)]  # fmt: skip
+    pair = [rec("List - A!2", first_name=first, surname=surname, **one),
+            rec("List - B!2", first_name=first, surname=surname, **two)]  # fmt: skip
+    records = filler + pair
+    assert not together(link(records), records, "List - A!2", "List - B!2")
+    shared = [dataclasses.replace(r, phones=("+34612345678",)) for r in pair]
+    assert together(link(filler + shared), filler + shared, "List - A!2", "List - B!2")
+
+
+@pytest.mark.parametrize(
+    ("first", "surname", "common"),
+    [("Mart", "Tamm", True), ("maria", "garcia lopez", True), ("Jan", "de Vries", True),
+     ("Sanne", "Vries", True), ("Eulalia", "Zabaleta", False), ("Mart", "Zabaleta", False),
+     ("Wieteke", "de Vries", False), ("", "Smith", False)],
+)  # fmt: skip
+def test_common_names_come_from_the_population_table(first: str, surname: str, common: bool) -> None:
+    from sheets_sync.core.synonyms import common_name, fold
+
+    assert common_name(fold(first), fold(surname)) is common
+
+
+@pytest.mark.parametrize(
     ("a", "b"),
     [
         ({"first_name": "Henk Geertsen"}, {"first_name": "Hendrik", "surname": "Geertsen"}),

@@ -17,6 +17,7 @@ import pandas as pd
 from . import normalise
 from .model import SourceRecord
 from .synonyms import (
+    common_name,
     corrected_nickname_groups,
     fold,
     nickname_groups,
@@ -79,6 +80,7 @@ class Features:
     alt: Features | None = None  # the same arrays with the second reading (see resplit_name)
     # u of "same graduation year" and "one year apart" read from the lists' own years (or None)
     year_u: tuple[float, float] | None = None
+    common: np.ndarray | None = None  # bool: a name common in the population (synonyms.common_name)
 
 
 def split_name(record: SourceRecord) -> tuple[str, str]:
@@ -317,9 +319,11 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         },
         resplit=resplit,
         year_u=year_u(grad),
+        common=np.array([common_name(a, b) for a, b in zip(first, sur, strict=True)], dtype=bool),
     )
     if not resplit.any():
         return features
     alt = _name_arrays(alt_first, alt_sur, name_codes[2 * n :], both[2 * n :], fixes[2 * n :])
     counts = features.counts | {"first_name": _codes(alt_first)[1], "surname": _codes(alt_sur)[1]}
-    return replace(features, alt=replace(features, **alt, counts=counts))
+    common = np.array([common_name(a, b) for a, b in zip(alt_first, alt_sur, strict=True)], dtype=bool)
+    return replace(features, alt=replace(features, **alt, counts=counts, common=common))

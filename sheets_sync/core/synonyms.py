@@ -13,7 +13,12 @@
   ``hospitality`` are both ``hospitality``): courses of one faculty share teachers, workshops and
   first-year modules, so a teacher may name a neighbouring course of the same faculty.
 
-Both tables are plain CSV so a school can add its own names without touching code.
+* :func:`common_name` — whether a name is among the most frequent in the population of one of
+  the five languages (``templates/common_names.csv``, from national statistics): two people
+  called "Mart Tamm" are common enough that a shared name proves nothing, however few of them
+  the lists happen to hold.
+
+The tables are plain CSV so a school can add its own names without touching code.
 """
 
 from __future__ import annotations
@@ -175,6 +180,37 @@ def _faculties() -> dict[str, str]:
 def qualification_faculty(code: str) -> str:
     """The ``faculty`` column of ``templates/qualifications.csv`` for a code (``""`` when unknown)."""
     return _faculties().get(code, "")
+
+
+_NAME_PARTICLES = frozenset("van von der den de del della di da la las los le ter ten te het y i".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _common_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded common first names and common surname words (particles dropped: "de Vries" -> vries)."""
+    first: set[str] = set()
+    surnames: set[str] = set()
+    for row in _read_csv("common_names.csv"):
+        for name in (row.get("names") or "").split(";"):
+            words = [w for w in fold(name).split() if w not in _NAME_PARTICLES]
+            if not words:
+                continue
+            if row.get("kind", "").strip() == "first":
+                first.add(words[0])
+            else:
+                surnames.add(" ".join(words))
+    return frozenset(first), frozenset(surnames)
+
+
+def common_name(first: str, surname: str) -> bool:
+    """Both the (folded) first name's first word and a word of the surname are among the most
+    frequent in the population: "maria" + "garcia lopez", "mart" + "tamm", "jan" + "de vries"."""
+    firsts, surnames = _common_names()
+    given = first.split()
+    if not given or given[0] not in firsts:
+        return False
+    words = [w for w in surname.split() if w not in _NAME_PARTICLES]
+    return any(w in surnames for w in words) or " ".join(words) in surnames
 
 
 @functools.lru_cache(maxsize=1)
