@@ -49,6 +49,9 @@ def school_emulator(lists: int, per_list: int, latency: float) -> SheetsEmulator
         snap = XlsxWorkbook(path).read()
     emu = SheetsEmulator(clock=FakeClock(), latency=latency)
     emu.create_spreadsheet("Bench school", sheets=list(snap.grids), key=KEY)
+    # the school's own locale (day-first dates); a month-first one (en_US) adds one read when a
+    # tab shows slash dates, to tell typed dates from text (gsheets_dates)
+    emu.spreadsheet(KEY).properties["locale"] = "es_ES"
     for title, grid in snap.grids.items():
         if grid.rows:
             emu.set_values(KEY, "'" + title.replace("'", "''") + "'!A1", [list(r) for r in grid.rows])

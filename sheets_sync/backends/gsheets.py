@@ -36,6 +36,7 @@ from ..errors import BackendError, ConcurrentEditError, ConfigError, SheetsSyncE
 from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 from .gsheets_auth import authorized_session, spreadsheet_key
 from .gsheets_cells import col_letter, quote
+from .gsheets_dates import dates_as_iso, has_slash_dates, month_first
 from .gsheets_http import MaybeApplied, RetryingHTTPClient
 from .gsheets_lock import hold_lock
 from .gsheets_read import (
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 PROPS = "properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount))"
 META_FIELDS = (
-    f"properties.title,sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId))"
+    f"properties(title,locale),sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId))"
 )
 FRESH_FIELDS = (
     f"sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId),"
@@ -80,6 +81,7 @@ class GSheetsWorkbook(Workbook):
         self.commit_calls = 2  # a re-read of the staff columns + one batchUpdate (for the Sync log row)
         self._on_change = on_change
         self._title: str | None = None
+        self._locale: str | None = None
         self._sheets: list[dict[str, Any]] | None = None  # properties of every tab, from the last read
 
     @property
@@ -137,6 +139,7 @@ class GSheetsWorkbook(Workbook):
     def _metadata(self) -> list[dict[str, Any]]:
         meta = self.get({"fields": META_FIELDS})
         self._title = (meta.get("properties") or {}).get("title", self._title)
+        self._locale = (meta.get("properties") or {}).get("locale")
         self._sheets = [s.get("properties", {}) for s in meta.get("sheets", [])]
         return meta.get("sheets", [])
 
@@ -164,12 +167,31 @@ class GSheetsWorkbook(Workbook):
                 raise self._translate(err) from None
             for title, vr in zip(titles, got.get("valueRanges", []), strict=False):
                 grids[title] = Grid(title=title, rows=rows_as_text(vr.get("values") or []))
+            if month_first(self._locale):
+                self._dates_as_iso(grids)
         hidden = frozenset(s["properties"]["title"] for s in sheets if s["properties"].get("hidden"))
         digest = hashlib.sha256(
             json.dumps([[t, g.rows] for t, g in grids.items()], ensure_ascii=False).encode("utf-8")
         ).hexdigest()
         log.info("read spreadsheet: %d tabs, %d rows", len(grids), sum(len(g.rows) for g in grids.values()))
         return Snapshot(grids=grids, version=digest, hidden=hidden)
+
+    def _dates_as_iso(self, grids: dict[str, Grid]) -> None:
+        """Month-first spreadsheet: slash dates that are date cells become ISO text (one more
+        read, only when some tab shows a slash date; see :mod:`.gsheets_dates`)."""
+        titles = [t for t, g in grids.items() if has_slash_dates(g.rows)]
+        if not titles:
+            return
+        params: dict[str, Any] = {
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+        }
+        try:
+            got = self.http.values_batch_get(self.key, [quote(t) for t in titles], params)
+        except APIError as err:
+            raise self._translate(err) from None
+        for title, vr in zip(titles, got.get("valueRanges", []), strict=False):
+            grids[title] = Grid(title=title, rows=dates_as_iso(grids[title].rows, vr.get("values") or []))
 
     # ------------------------------------------------------------------ commit
 

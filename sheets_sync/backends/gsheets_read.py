@@ -19,6 +19,7 @@ from ..errors import BackendError, ConfigError, SourceError
 from .base import BackendStats, ListSource
 from .gsheets_auth import authorized_session, spreadsheet_key
 from .gsheets_cells import quote
+from .gsheets_dates import dates_as_iso, month_first
 from .gsheets_http import RetryingHTTPClient
 
 
@@ -109,7 +110,8 @@ class GSheetsListSource(ListSource):
         http, account = self._connect()
         params: dict[str, Any] = {
             "includeGridData": "true",
-            "fields": "properties.title,sheets(properties(title,hidden),data(rowData(values(formattedValue))))",
+            "fields": "properties(title,locale),"
+            "sheets(properties(title,hidden),data(rowData(values(formattedValue,effectiveValue))))",
         }
         if self.tabs:
             params["ranges"] = [quote(t) for t in self.tabs]
@@ -120,6 +122,7 @@ class GSheetsListSource(ListSource):
         except BackendError as err:
             raise SourceError(str(err)) from None
         self._title = (got.get("properties") or {}).get("title") or self.key
+        locale = (got.get("properties") or {}).get("locale")
         grids = []
         for sheet in got.get("sheets", []):
             props = sheet.get("properties", {})
@@ -132,6 +135,15 @@ class GSheetsListSource(ListSource):
                 [str(cells.get((r, c), {}).get("formattedValue", "")) for c in range(width)]
                 for r in range(height)
             ]
+            if month_first(locale):  # a date cell's serial is its effectiveValue.numberValue
+                raw = [
+                    [
+                        (cells.get((r, c), {}).get("effectiveValue") or {}).get("numberValue")
+                        for c in range(width)
+                    ]
+                    for r in range(height)
+                ]
+                rows = [list(row) for row in dates_as_iso(rows, raw)]
             grids.append(Grid(title=props.get("title", ""), rows=rows_as_text(rows), location=self._title))
         return grids
 
