@@ -16,11 +16,11 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 
-from sheets_sync.backends import xlsx_fast, xlsx_read
+from sheets_sync.backends import xlsx_read
 from sheets_sync.backends.base import TabWrite
 from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.backends.xlsx_fast import sheet_text_rows, without_cells
-from sheets_sync.backends.xlsx_splice import KeptCells
+from sheets_sync.backends.xlsx_fast import sheet_text_rows
+from sheets_sync.backends.xlsx_splice import KeptCells, without_cells
 
 
 def slow_and_fast(path: Path) -> list[tuple[str, object, object]]:
@@ -211,4 +211,4 @@ def test_without_cells_empties_only_the_named_tabs(tmp_path: Path) -> None:
     assert wb.sheetnames == ["List - Ana", "Alumni", "_sheets_sync_state"]
     assert wb["Alumni"].max_row == 1 and wb["Alumni"]["A1"].value is None
     assert wb["List - Ana"]["B3"].value == 2020 and wb["_sheets_sync_state"].sheet_state == "hidden"
-    assert xlsx_fast.without_cells(data, []) is data
+    assert without_cells(data, []) is data

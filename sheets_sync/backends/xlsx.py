@@ -28,10 +28,9 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 
 from ..errors import ConcurrentEditError, SourceError
 from .base import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
-from .xlsx_fast import without_cells
 from .xlsx_lock import hold_lock, refuse_if_open_elsewhere
 from .xlsx_read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
-from .xlsx_splice import SpliceError, strip_kept
+from .xlsx_splice import SpliceError, strip_kept, without_cells
 from .xlsx_write import apply_plan, atomic_save, workbook_bytes, write_tab
 
 __all__ = ["XlsxWorkbook", "XlsxListSource", "sources_in_folder"]
@@ -73,9 +72,10 @@ class XlsxWorkbook(Workbook):
         )
         return Snapshot(grids=result.grids, version=result.version, hidden=result.hidden)
 
-    def _check_unchanged(self, expected: str | None) -> None:
+    def _check_unchanged(self, expected: str | None, data: bytes | None = None) -> None:
+        """Refuse unless the file is the one read (``data``: its bytes, when just read)."""
         refuse_if_open_elsewhere(self.path)
-        current = file_version(self.path)
+        current = hashlib.sha256(data).hexdigest() if data is not None else file_version(self.path)
         if current is None and expected is not None:
             raise ConcurrentEditError(
                 f"{self.path} was moved or deleted since it was read; nothing was written. "
@@ -105,9 +105,11 @@ class XlsxWorkbook(Workbook):
 
         The other tabs' cells are copied over as they are, not re-parsed (:mod:`.xlsx_splice`);
         when that is not possible for a workbook, openpyxl round-trips them."""
-        self._check_unchanged(snapshot.version)
+        if not self.path.exists():
+            self._check_unchanged(snapshot.version)  # says it was moved or deleted
+        data = check_openable(self.path)  # read once: checked, then stripped for openpyxl
+        self._check_unchanged(snapshot.version, data)
         replaced = [tw.title for tw in writes]
-        data = check_openable(self.path)
         stripped, kept = strip_kept(data, replaced)
         wb = self._load(stripped)
         cells = sum(write_tab(wb, tw, kept.new_rows) for tw in writes)

@@ -1,38 +1,23 @@
-"""Speed for big workbooks: the parts of reading and committing an .xlsx where openpyxl is slow.
+"""Speed for big workbooks: reading an .xlsx where openpyxl is slow.
 
-* :func:`sheet_text_rows` — a worksheet's cells as text, parsed with lxml straight from the
-  sheet's XML. Same result as ``xlsx_read._rows_as_text(ws.iter_rows())`` on a read-only
-  worksheet (which builds a Python object per cell and a rich-text object per inline string),
-  about 3x faster. Workbook-level parsing (shared strings, styles, date formats) stays openpyxl's.
-* :func:`without_cells` — the workbook bytes with some worksheets emptied, so that a commit does
-  not make openpyxl parse the tabs it is about to replace.
-
-Both fall back to the plain openpyxl path (``None`` / the bytes unchanged) when something is not
-as expected, so they can only change speed, never results.
+:func:`sheet_text_rows` gives a worksheet's cells as text, parsed with lxml straight from the
+sheet's XML. Same result as ``xlsx_read._rows_as_text(ws.iter_rows())`` on a read-only
+worksheet (which builds a Python object per cell and a rich-text object per inline string),
+about 3x faster. Workbook-level parsing (shared strings, styles, date formats) stays openpyxl's.
+It falls back to the plain openpyxl path (``None``) when something is not as expected, so it
+can only change speed, never results. The commit's counterpart is :mod:`.xlsx_splice`.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import posixpath
-import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
-from xml.etree import ElementTree
 
 log = logging.getLogger(__name__)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ROW, _C, _V, _IS, _T, _R = (f"{{{_MAIN}}}{t}" for t in ("row", "c", "v", "is", "t", "r"))
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-_SHEET = f"{{{_MAIN}}}sheet"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_EMPTY_SHEET = f'<worksheet xmlns="{_MAIN}"><sheetData/></worksheet>'.encode()
-
-
-# --------------------------------------------------------------------------- reading
 
 
 def _column(ref: str) -> int:
@@ -166,61 +151,3 @@ def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tupl
     while rows and not rows[-1]:
         rows.pop()
     return tuple(rows)
-
-
-# --------------------------------------------------------------------------- committing
-
-
-def _rel_targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> archive path, for the relationships of ``part``."""
-    folder, name = posixpath.split(part)
-    rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
-    out = {}
-    for rel in rels.iter(_PKG_REL):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = path
-    return out
-
-
-def without_cells(data: bytes, titles: Collection[str]) -> bytes:
-    """The workbook ``data`` with the worksheets named ``titles`` emptied (cells, notes, drawings).
-
-    For a commit that replaces those tabs: openpyxl need not parse what is thrown away (on a big
-    school the output and state tabs hold most cells). Anything unexpected: ``data`` unchanged.
-    """
-    if not titles:
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            root_rels = ElementTree.fromstring(archive.read("_rels/.rels"))
-            book = next(
-                r.get("Target", "").lstrip("/")
-                for r in root_rels.iter(_PKG_REL)
-                if r.get("Type") == _OFFICE_DOC
-            )
-            targets = _rel_targets(archive, book)
-            wanted = set(titles)
-            blank = {
-                targets[sheet.get(_REL_ID, "")]
-                for sheet in ElementTree.fromstring(archive.read(book)).iter(_SHEET)
-                if sheet.get("name") in wanted and sheet.get(_REL_ID, "") in targets
-            }
-            if not blank:
-                return data
-            drop = {
-                posixpath.join(posixpath.dirname(p), "_rels", posixpath.basename(p) + ".rels") for p in blank
-            }
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:  # read once by openpyxl: no deflate
-                for info in archive.infolist():
-                    if info.filename not in drop:
-                        copy.writestr(
-                            info.filename, _EMPTY_SHEET if info.filename in blank else archive.read(info)
-                        )
-            return out.getvalue()
-    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as err:
-        log.debug("commit parses every tab (%s)", err)
-        return data

@@ -32,11 +32,16 @@ from typing import BinaryIO
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from .xlsx_fast import _EMPTY_SHEET, _OFFICE_DOC, _PKG_REL, _REL_ID, _SHEET, _rel_targets
 from .xlsx_rows import RowsXml
 
 log = logging.getLogger(__name__)
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SHEET = f"{{{_MAIN}}}sheet"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_EMPTY_SHEET = f'<worksheet xmlns="{_MAIN}"><sheetData/></worksheet>'.encode()
 _WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*>.*?</sheetData>", re.S)
@@ -123,13 +128,8 @@ def strip_kept(data: bytes, replaced: Collection[str]) -> tuple[bytes, KeptCells
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             book = _workbook_part(archive)
-            targets = _rel_targets(archive, book)
             shared_part = _shared_strings_part(archive, book)
-            sheets = {
-                sheet.get("name", ""): targets[sheet.get(_REL_ID, "")]
-                for sheet in ElementTree.fromstring(archive.read(book)).iter(_SHEET)
-                if sheet.get(_REL_ID, "") in targets
-            }
+            sheets = _sheet_targets(archive, book)
             worksheets = _worksheet_parts(archive, book)
             blank = {part for title, part in sheets.items() if title in set(replaced)}
             shared: list[bytes] | None = None
@@ -163,6 +163,22 @@ def strip_kept(data: bytes, replaced: Collection[str]) -> tuple[bytes, KeptCells
         return data, KeptCells()
 
 
+def without_cells(data: bytes, titles: Collection[str]) -> bytes:
+    """The workbook ``data`` with the worksheets named ``titles`` emptied (cells, notes, drawings):
+    what the slow commit path loads, so openpyxl does not parse the tabs it is about to replace.
+    Anything unexpected: ``data`` unchanged."""
+    if not titles:
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = _sheet_targets(archive, _workbook_part(archive))
+            blank = {part for title, part in sheets.items() if title in set(titles)}
+            return without_sheet_parts(archive, blank, {}) if blank else data
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as err:
+        log.debug("commit parses every tab (%s)", err)
+        return data
+
+
 def without_sheet_parts(archive: zipfile.ZipFile, blank: set[str], replaced: dict[str, bytes]) -> bytes:
     """A copy of ``archive`` (uncompressed: openpyxl reads it once) with the worksheets in
     ``blank`` emptied (and their relationships dropped) and the parts in ``replaced`` replaced."""
@@ -190,38 +206,44 @@ def _workbook_part(archive: zipfile.ZipFile) -> str:
     )
 
 
-def _rels_of_type(archive: zipfile.ZipFile, part: str, kind: str) -> set[str]:
+def _rel_targets(archive: zipfile.ZipFile, part: str, kind: str | None = None) -> dict[str, str]:
+    """Relationship id -> archive path, for the relationships of ``part`` (of type ``kind``)."""
     folder, name = posixpath.split(part)
     rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
-    out = set()
+    out = {}
     for rel in rels.iter(_PKG_REL):
-        if rel.get("Type") == kind and rel.get("TargetMode") != "External":
-            target = rel.get("Target", "")
-            out.add(
-                target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            )
+        if rel.get("TargetMode") == "External" or (kind is not None and rel.get("Type") != kind):
+            continue
+        target = rel.get("Target", "")
+        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = path
     return out
 
 
+def _sheet_targets(archive: zipfile.ZipFile, book: str) -> dict[str, str]:
+    """Tab title -> archive part, for every sheet of the workbook part ``book``."""
+    targets = _rel_targets(archive, book)
+    return {
+        sheet.get("name", ""): targets[sheet.get(_REL_ID, "")]
+        for sheet in ElementTree.fromstring(archive.read(book)).iter(_SHEET)
+        if sheet.get(_REL_ID, "") in targets
+    }
+
+
 def _worksheet_parts(archive: zipfile.ZipFile, book: str) -> set[str]:
-    return _rels_of_type(archive, book, _WORKSHEET_REL)
+    return set(_rel_targets(archive, book, _WORKSHEET_REL).values())
 
 
 def _shared_strings_part(archive: zipfile.ZipFile, book: str) -> str | None:
-    found = _rels_of_type(archive, book, _SHARED_REL)
+    found = set(_rel_targets(archive, book, _SHARED_REL).values())
     return next(iter(found)) if len(found) == 1 else None
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Tab title -> worksheet part, in a saved workbook."""
     book = _workbook_part(archive)
-    targets = _rel_targets(archive, book)
     worksheets = _worksheet_parts(archive, book)
-    return {
-        sheet.get("name", ""): targets[sheet.get(_REL_ID, "")]
-        for sheet in ElementTree.fromstring(archive.read(book)).iter(_SHEET)
-        if targets.get(sheet.get(_REL_ID, "")) in worksheets
-    }
+    return {title: part for title, part in _sheet_targets(archive, book).items() if part in worksheets}
 
 
 def _shared_items(xml: bytes) -> list[bytes] | None:
