@@ -155,20 +155,14 @@ class GSheetsWorkbook(Workbook):
     def read(self) -> Snapshot:
         sheets = self._metadata()
         titles = [s["properties"]["title"] for s in sheets]
-        grids: dict[str, Grid] = {}
-        if titles:
-            params: dict[str, Any] = {
-                "valueRenderOption": "FORMATTED_VALUE",
-                "dateTimeRenderOption": "FORMATTED_STRING",
-            }
-            try:
-                got = self.http.values_batch_get(self.key, [quote(t) for t in titles], params)
-            except APIError as err:
-                raise self._translate(err) from None
-            for title, vr in zip(titles, got.get("valueRanges", []), strict=False):
-                grids[title] = Grid(title=title, rows=rows_as_text(vr.get("values") or []))
-            if month_first(self._locale):
-                self._dates_as_iso(grids)
+        shown = self._values(titles, "FORMATTED_VALUE", "FORMATTED_STRING")
+        grids = {t: Grid(title=t, rows=rows_as_text(rows)) for t, rows in shown.items()}
+        if month_first(self._locale):
+            # slash dates that are date cells become ISO text (one more read, only when some tab
+            # shows a slash date: see gsheets_dates)
+            dated = [t for t, g in grids.items() if has_slash_dates(g.rows)]
+            for title, raw in self._values(dated, "UNFORMATTED_VALUE", "SERIAL_NUMBER").items():
+                grids[title] = Grid(title=title, rows=dates_as_iso(grids[title].rows, raw))
         hidden = frozenset(s["properties"]["title"] for s in sheets if s["properties"].get("hidden"))
         digest = hashlib.sha256(
             json.dumps([[t, g.rows] for t, g in grids.items()], ensure_ascii=False).encode("utf-8")
@@ -176,22 +170,17 @@ class GSheetsWorkbook(Workbook):
         log.info("read spreadsheet: %d tabs, %d rows", len(grids), sum(len(g.rows) for g in grids.values()))
         return Snapshot(grids=grids, version=digest, hidden=hidden)
 
-    def _dates_as_iso(self, grids: dict[str, Grid]) -> None:
-        """Month-first spreadsheet: slash dates that are date cells become ISO text (one more
-        read, only when some tab shows a slash date; see :mod:`.gsheets_dates`)."""
-        titles = [t for t, g in grids.items() if has_slash_dates(g.rows)]
+    def _values(self, titles: Sequence[str], render: str, dates: str) -> dict[str, list[list[Any]]]:
+        """Every cell of the tabs ``titles`` in one ``values:batchGet`` (none for no tabs)."""
         if not titles:
-            return
-        params: dict[str, Any] = {
-            "valueRenderOption": "UNFORMATTED_VALUE",
-            "dateTimeRenderOption": "SERIAL_NUMBER",
-        }
+            return {}
+        params: dict[str, Any] = {"valueRenderOption": render, "dateTimeRenderOption": dates}
         try:
             got = self.http.values_batch_get(self.key, [quote(t) for t in titles], params)
         except APIError as err:
             raise self._translate(err) from None
-        for title, vr in zip(titles, got.get("valueRanges", []), strict=False):
-            grids[title] = Grid(title=title, rows=dates_as_iso(grids[title].rows, vr.get("values") or []))
+        ranges = got.get("valueRanges", [])
+        return {t: vr.get("values") or [] for t, vr in zip(titles, ranges, strict=False)}
 
     # ------------------------------------------------------------------ commit
 

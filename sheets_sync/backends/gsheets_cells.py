@@ -109,6 +109,11 @@ def runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
     return out
 
 
+def add_sheet(sheet_id: int, title: str, rows: int, cols: int) -> dict[str, Any]:
+    props = {"sheetId": sheet_id, "title": title, "gridProperties": {"rowCount": rows, "columnCount": cols}}
+    return {"addSheet": {"properties": props}}
+
+
 def append_dimension(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
     return {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": length}}
 

@@ -24,6 +24,7 @@ from ..errors import ConcurrentEditError
 from .base import CellValue, ProvisionPlan, TabWrite
 from .gsheets_cells import (
     a1_cell,
+    add_sheet,
     append_dimension,
     cell,
     chart_request,
@@ -114,12 +115,7 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
     if state is None:
         sheet_id = new_sheet_id
         rows_now, cols_now = top + len(tw.rows) + SPARE_ROWS, max(width, MIN_COLS)
-        props = {
-            "sheetId": sheet_id,
-            "title": tw.title,
-            "gridProperties": {"rowCount": rows_now, "columnCount": cols_now},
-        }
-        reqs.append({"addSheet": {"properties": props}})
+        reqs.append(add_sheet(sheet_id, tw.title, rows_now, cols_now))
     else:
         sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
         arranged = arrange(tw, state, keys, staff) if staff and keys else None
@@ -244,12 +240,7 @@ def plan_provision(
                 "Fix: run init again."
             )
         sheet_id, rows_now, cols_now = new_sheet_id, max(need_rows, MIN_ROWS), max(need_cols, MIN_COLS)
-        props = {
-            "sheetId": sheet_id,
-            "title": plan.title,
-            "gridProperties": {"rowCount": rows_now, "columnCount": cols_now},
-        }
-        reqs.append({"addSheet": {"properties": props}})
+        reqs.append(add_sheet(sheet_id, plan.title, rows_now, cols_now))
     else:
         sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
         if need_rows > rows_now:
