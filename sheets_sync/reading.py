@@ -90,18 +90,7 @@ def read_lists(
                     list_owner=ext.config.teacher,
                 )
             )
-            summaries.append(
-                ListSummary(
-                    tab=ext.source.name,
-                    teacher=ext.config.teacher,
-                    header_row=None,
-                    mapping=(),
-                    rows=0,
-                    records=0,
-                    issues=1,
-                    readable=False,
-                )
-            )
+            summaries.append(ListSummary.unreadable(ext.source.name, ext.config.teacher))
     for grid, lc in progress(grids, "reading lists"):
         teacher = lc.teacher or (
             grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title

@@ -19,6 +19,16 @@ from .normalise import EXCEL_NUMBER, Parsed, clean_text, quote, short_cache
 log = logging.getLogger(__name__)
 
 
+def _found(text: str, found: list[str], bad: list[str], problem: str, fix: str) -> Parsed[tuple[str, ...]]:
+    """What a cell of emails or phones gave: the values found, and the parts that are not one
+    (a cell with nothing recognisable is all bad) quoted in the problem."""
+    if not found and not bad and clean_text(text):
+        bad.append(clean_text(text))
+    if bad:
+        return Parsed(tuple(found), f"{problem}: {quote(', '.join(bad))}", fix)
+    return Parsed(tuple(found))
+
+
 _EMAIL_SEPARATORS = re.compile(r"[;,/\s|]+")
 _EMAIL_TRIM = "<>()[]{}\"'.:"
 
@@ -68,15 +78,9 @@ def emails(text: str) -> Parsed[tuple[str, ...]]:
             bad.append(part)
         elif normalised not in found:
             found.append(normalised)
-    if not found and not bad and clean_text(text):
-        bad.append(clean_text(text))
-    if bad:
-        return Parsed(
-            tuple(found),
-            f"not a valid email address: {quote(', '.join(bad))}",
-            "write it as name@domain.tld; separate several with ;",
-        )
-    return Parsed(tuple(found))
+    return _found(
+        text, found, bad, "not a valid email address", "write it as name@domain.tld; separate several with ;"
+    )
 
 
 _PHONE_HARD_SEPARATORS = re.compile(r"[;\n|]+|\s+(?:or|o|of|või|oppure)\s+", re.IGNORECASE)
@@ -190,12 +194,10 @@ def phones(text: str, region: str = "ES", fallback_region: str | None = None) ->
             bad.append(piece)
         elif e164 not in found:
             found.append(e164)
-    if not found and not bad and clean_text(text):
-        bad.append(clean_text(text))
-    if bad:
-        return Parsed(
-            tuple(found),
-            f"not a valid phone number for {region}: {quote(', '.join(bad))}",
-            "write it with its country code, e.g. +34 612 345 678, or set region for this list in the config",
-        )
-    return Parsed(tuple(found))
+    return _found(
+        text,
+        found,
+        bad,
+        f"not a valid phone number for {region}",
+        "write it with its country code, e.g. +34 612 345 678, or set region for this list in the config",
+    )

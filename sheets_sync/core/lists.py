@@ -227,17 +227,7 @@ def _unreadable(grid: Grid, options: ListOptions, why: str) -> ListResult:
         ),
         list_owner=options.teacher,
     )
-    summary = ListSummary(
-        tab=grid.ref_title,
-        teacher=options.teacher,
-        header_row=None,
-        mapping=(),
-        rows=0,
-        records=0,
-        issues=1,
-        readable=False,
-        language=options.language,
-    )
+    summary = ListSummary.unreadable(grid.ref_title, options.teacher, options.language)
     return ListResult(records=[], issues=[issue], summary=summary)
 
 

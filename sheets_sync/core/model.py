@@ -115,6 +115,11 @@ class ListSummary:
     readable: bool = True
     language: str | None = None
 
+    @classmethod
+    def unreadable(cls, tab: str, teacher: str, language: str | None = None) -> ListSummary:
+        """A list that could not be read at all (its one issue says why)."""
+        return cls(tab, teacher, None, (), rows=0, records=0, issues=1, readable=False, language=language)
+
 
 @dataclass(frozen=True)
 class Alumnus:

@@ -7,7 +7,7 @@ import functools
 from typing import Any
 
 from .fields import apply_update_mask, parse_mask
-from .grid import Area, area_of, grid_range_out, link_color_fields, normalize_format
+from .grid import Area, area_of, bounded_range, grid_range_out, link_color_fields, normalize_format
 from .state import Sheet, Spreadsheet
 from .values import ref_lookup_value
 
@@ -151,14 +151,8 @@ def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
 
 
 def _rect(area: Area) -> dict[str, Any]:
-    r0, r1, c0, c1 = _bounded(area)
-    return {
-        "sheetId": area.sheet.id,
-        "startRowIndex": r0,
-        "endRowIndex": r1,
-        "startColumnIndex": c0,
-        "endColumnIndex": c1,
-    }
+    _bounded(area)  # raises when the range exceeds the grid
+    return bounded_range(area)
 
 
 def merge_cells(ss: Spreadsheet, req: dict[str, Any]) -> None:
