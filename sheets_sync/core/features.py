@@ -325,5 +325,4 @@ def prepare(records: Sequence[SourceRecord]) -> Features:
         return features
     alt = _name_arrays(alt_first, alt_sur, name_codes[2 * n :], both[2 * n :], fixes[2 * n :])
     counts = features.counts | {"first_name": _codes(alt_first)[1], "surname": _codes(alt_sur)[1]}
-    common = np.array([common_name(a, b) for a, b in zip(alt_first, alt_sur, strict=True)], dtype=bool)
-    return replace(features, alt=replace(features, **alt, counts=counts, common=common))
+    return replace(features, alt=replace(features, **alt, counts=counts))

@@ -213,11 +213,13 @@ def score_pairs(
         else:
             corroborated |= w > 0
     weight += _crowded_names(f, by_field, names, ia, ib, name_weight)
-    if corroborate:  # a name alone, however rare, is never enough to merge
-        weight[~corroborated] = np.minimum(weight[~corroborated], upper - 1.0)
-    elif f.common is not None:  # ... and never a name common in the population, whatever the lists' size
-        namesakes = ~corroborated & f.common[ia] & f.common[ib]
-        weight[namesakes] = np.minimum(weight[namesakes], upper - 1.0)
+    # a name alone never merges in small lists (``corroborate``), nor, at any size, a name common
+    # in the population: such pairs need something else that agrees
+    needs_more = np.full(len(ia), corroborate)
+    if f.common is not None:
+        needs_more |= f.common[ia] & f.common[ib]
+    alone = needs_more & ~corroborated
+    weight[alone] = np.minimum(weight[alone], upper - 1.0)
     col_of = {c.field: k for k, c in enumerate(comparisons)}
     for cap in caps:
         if cap.field not in col_of:
