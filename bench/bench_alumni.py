@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PeakRSS, Result, pairs_of, score, timed  # noqa: E402
 from hard_alumni import harden  # noqa: E402
 
-from sheets_sync.core import normalise as norm  # noqa: E402
-from sheets_sync.core.lists import ListOptions, read_list  # noqa: E402
-from sheets_sync.core.matching import Linkage, MatchSettings, link  # noqa: E402
+from sheets_sync.core.lists.read import ListOptions, read_list  # noqa: E402
+from sheets_sync.core.matching.link import Linkage, MatchSettings, link  # noqa: E402
 from sheets_sync.core.model import Grid, SourceRecord  # noqa: E402
+from sheets_sync.core.text import normalise as norm
 from sheets_sync.demo.generate import generate_school  # noqa: E402
 from sheets_sync.demo.model import true_pairs  # noqa: E402
 

@@ -27,20 +27,20 @@ from typing import Any
 
 import gspread
 
-from sheets_sync.backends.base import TabWrite
-from sheets_sync.backends.gsheets import GSheetsWorkbook
-from sheets_sync.backends.gsheets_http import RetryingHTTPClient
-from sheets_sync.config import parse_config
-from sheets_sync.core.provision import plan_all
+from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
+from sheets_sync.adapters.gsheets.workbook import GSheetsWorkbook
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import parse_config
+from sheets_sync.core.provision.plan import plan_all
 from sheets_sync.demo import generate_school, write_demo_workbook
-from sheets_sync.pipeline import run_sync
-from sheets_sync.testing import FakeClock, SheetsEmulator
+from sheets_sync.emulator import FakeClock, SheetsEmulator
+from sheets_sync.workbook import TabWrite
 
 KEY = "bench"
 
 
 def school_emulator(lists: int, per_list: int, latency: float) -> SheetsEmulator:
-    from sheets_sync.backends.xlsx import XlsxWorkbook
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 
     school = generate_school(7, alumni=max(20, lists * per_list), lists=lists)
     with tempfile.TemporaryDirectory() as tmp:

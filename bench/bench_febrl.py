@@ -24,7 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Result, pairs_of, score, timed  # noqa: E402
 
-from sheets_sync.core.matching import MatchSettings, link  # noqa: E402
+from sheets_sync.core.matching.link import MatchSettings, link  # noqa: E402
 from sheets_sync.core.model import SourceRecord  # noqa: E402
 
 

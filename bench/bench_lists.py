@@ -18,9 +18,10 @@ import time
 
 from faker import Faker
 
-from sheets_sync.core import normalise, normalise_words
-from sheets_sync.core.lists import ListOptions, read_list
+from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.model import Grid
+from sheets_sync.core.text import normalise
+from sheets_sync.core.text import words as normalise_words
 
 LISTS = {
     "es": (

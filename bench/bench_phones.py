@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sheets_sync.core import contacts as c
-from sheets_sync.core import normalise as n
+from sheets_sync.core.text import contacts as c
+from sheets_sync.core.text import normalise as n
 from sheets_sync.demo import generate_school
 
 _anchor_parse_phone = n.short_cache(c.parse_phone_as_typed)  # before the digits fast path

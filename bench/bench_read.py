@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from sheets_sync.backends.xlsx import XlsxWorkbook
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 
 COLUMNS = 15
 

@@ -7,9 +7,9 @@ import datetime as dt
 import random
 import time
 
-from sheets_sync.config import RollupConfig
+from sheets_sync.config.load import RollupConfig
 from sheets_sync.core.model import Alumnus, Engagement
-from sheets_sync.core.rollup import RollupInput, build_rollup, rollup_tab
+from sheets_sync.core.rollup.build import RollupInput, build_rollup, rollup_tab
 
 
 def main() -> None:

@@ -78,8 +78,8 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def child_make(path: Path, rows: int) -> None:
-    from sheets_sync import adapters
-    from sheets_sync.config import Config
+    from sheets_sync import wiring as adapters
+    from sheets_sync.config.load import Config
     from sheets_sync.demo import generate_school, write_demo_workbook
 
     start = time.perf_counter()
@@ -105,7 +105,7 @@ def _year_end() -> int:
 
 def child_sync(path: Path, profile: Path | None) -> None:
     from sheets_sync.commands import run_once
-    from sheets_sync.config import Config
+    from sheets_sync.config.load import Config
 
     config = Config(workbook=path, backups=0, timezone="Europe/Brussels")
     cpu_steps = _record_step_cpu()
@@ -143,7 +143,7 @@ def _record_step_cpu() -> list[list[Any]]:
     ``pipeline._Steps.step`` for this benchmark process only."""
     from contextlib import contextmanager
 
-    from sheets_sync import pipeline
+    from sheets_sync.app import sync as pipeline
 
     recorded: list[list[Any]] = []
     original = pipeline._Steps.step
@@ -176,7 +176,7 @@ def child_pandas(path: Path, out: Path) -> None:
 def child_read(path: Path, repeat: int) -> None:
     import pandas as pd
 
-    from sheets_sync.backends.xlsx import XlsxWorkbook
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 
     ours, theirs, rows = [], [], 0
     for _ in range(repeat):

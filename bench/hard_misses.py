@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import pairs_of  # noqa: E402
 from bench_alumni import school_records  # noqa: E402
 
-from sheets_sync.core.blocking import candidate_pairs  # noqa: E402
-from sheets_sync.core.features import prepare  # noqa: E402
-from sheets_sync.core.matching import MatchSettings, _describe, _Scored, _sort_key, link  # noqa: E402
+from sheets_sync.core.matching.blocking import candidate_pairs  # noqa: E402
+from sheets_sync.core.matching.features import prepare  # noqa: E402
+from sheets_sync.core.matching.link import MatchSettings, _describe, _Scored, _sort_key, link  # noqa: E402
+from sheets_sync.core.matching.scoring import score_pairs  # noqa: E402
 from sheets_sync.core.model import SourceRecord  # noqa: E402
-from sheets_sync.core.scoring import score_pairs  # noqa: E402
 
 
 def brief(r: SourceRecord) -> str:

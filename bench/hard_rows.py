@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import functools
 import random
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from hard_vocab import DUTCH_PARTICLES, NEAR_QUALIFICATION, NICKNAMES, QUAL_DECOR, TRANSLITERATIONS
@@ -15,6 +14,7 @@ from sheets_sync.demo import vocab
 from sheets_sync.demo.lists import ListStyle
 from sheets_sync.demo.messy import format_date, format_phone, format_year, typo
 from sheets_sync.demo.people import strip_accents
+from sheets_sync.resources import read_template_text
 
 if TYPE_CHECKING:
     from hard_alumni import HardRates
@@ -35,7 +35,7 @@ REWRITTEN = frozenset(
         "city",
     }
 )
-# the demo's qualification keys -> codes of sheets_sync/templates/qualifications.csv
+# the demo's qualification keys -> codes of templates/qualifications.csv
 _TABLE_CODE = {
     "electrician": "electrician",
     "cook": "cookery",
@@ -292,7 +292,7 @@ def _qualification(rng: random.Random, style: ListStyle, p: dict, rates: HardRat
 
 @functools.cache
 def _table_synonyms(code: str) -> tuple[str, ...]:
-    text = resources.files("sheets_sync.templates").joinpath("qualifications.csv").read_text(encoding="utf-8")
+    text = read_template_text("qualifications.csv")
     for row in csv.DictReader(text.splitlines()):
         if row["code"] == code:
             words = [w.strip() for w in row["synonyms"].split(";") if w.strip()]

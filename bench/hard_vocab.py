@@ -1,7 +1,7 @@
 """Word tables of the HARD alumni benchmark (``hard_alumni.py``): what real teachers' lists hold.
 
 Written from how people are actually called in the five languages, not from the matching
-engine's own tables (``sheets_sync/templates/nicknames.csv``): some diminutives here are in the
+engine's own tables (``templates/nicknames.csv``): some diminutives here are in the
 engine's table and some are not (Montse, Inma, Lisa for a Dutch or English Elisabeth...), as in a
 real school.
 """

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .config import Config, GoogleConfig, load_config
-from .errors import ConfigError, DataIssuesFound, SheetsSyncError
+from sheets_sync import __version__
+from sheets_sync.config.load import Config, GoogleConfig, load_config
+from sheets_sync.errors import ConfigError, DataIssuesFound, SheetsSyncError
 
 log = logging.getLogger("sheets_sync")
 
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     setup_logging(args.log_format, args.verbose, args.quiet)
     try:
         config = resolve_config(args)
-        from . import commands  # imported late: keeps `run.py --help` fast
+        from sheets_sync import commands  # imported late: keeps `run.py --help` fast
 
         code = commands.dispatch(args, config)
     except ConfigError as exc:

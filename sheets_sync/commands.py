@@ -10,10 +10,10 @@ import socket
 from dataclasses import replace
 from pathlib import Path
 
-from . import adapters
-from .config import Config
-from .errors import ConfigError, DataIssuesFound
-from .report import SyncReport
+from sheets_sync import wiring as adapters
+from sheets_sync.app.report import SyncReport
+from sheets_sync.config.load import Config
+from sheets_sync.errors import ConfigError, DataIssuesFound
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
 
 def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -> SyncReport:
     """One locked sync with every adapter built from the config (used by sync, demo, schedule)."""
-    from .pipeline import run_sync
+    from sheets_sync.app.sync import run_sync
 
     workbook = adapters.open_workbook(config)
     calls_before = (
@@ -121,7 +121,7 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from .reading import read_lists
+    from sheets_sync.app.inputs import read_lists
 
     for warning in adapters.check_secrets(config):
         print(f"warning: {warning}")
@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     """The demo school on the local workbook, or with ``--spreadsheet KEY --emulator STATE.json``
     on the Google code path against the emulator (no Google account needed)."""
-    from .demo import generate_school, write_demo_workbook
+    from sheets_sync.demo import generate_school, write_demo_workbook
 
     folder: Path = args.dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -191,9 +191,9 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 
 def _seed_emulator(config: Config, xlsx: Path) -> None:
-    from .backends.xlsx import XlsxWorkbook
-    from .testing import SheetsEmulator
-    from .testing.seed import seed_spreadsheet
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+    from sheets_sync.emulator import SheetsEmulator
+    from sheets_sync.emulator.seed import seed_spreadsheet
 
     assert config.google.emulator is not None and config.google.spreadsheet is not None
     emu = SheetsEmulator.load_or_create(config.google.emulator)
@@ -207,7 +207,7 @@ def _seed_emulator(config: Config, xlsx: Path) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
-    from .scheduler import run_forever
+    from sheets_sync.app.schedule import run_forever
 
     run_forever(config, lambda: run_once(config), run_now=args.now)
     return 0
@@ -217,7 +217,7 @@ def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, config: Config) -> int:
-    from .privacy_ops import forget
+    from sheets_sync.app.privacy import forget
 
     workbook = adapters.open_workbook(config)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
@@ -228,7 +228,7 @@ def cmd_forget(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from .privacy_ops import export
+    from sheets_sync.app.privacy import export
 
     if not args.out.exists():
         raise ConfigError(f"--out folder {args.out} does not exist — create it first")

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from sheets_sync import tabs
-from sheets_sync.config import DigestConfig, RollupConfig
-from sheets_sync.core.digest import DigestInput
+from sheets_sync import schema as tabs
+from sheets_sync.app.report import SyncReport
+from sheets_sync.config.load import DigestConfig, RollupConfig
+from sheets_sync.core.digest.build import DigestInput
+from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid
-from sheets_sync.core.rollup import Rollup, RollupInput, build_rollup
+from sheets_sync.core.rollup.build import Rollup, RollupInput, build_rollup
 from sheets_sync.core.state import State
-from sheets_sync.core.tables import Table, read_table
-from sheets_sync.report import SyncReport
 
 TODAY = dt.date(2024, 11, 25)  # a Monday, school year 2024-25
 SCRIPT = "<script>alert(1)</script>"

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import TabWrite
-from sheets_sync.backends.gsheets import GSheetsWorkbook
-from sheets_sync.backends.gsheets_http import RetryingHTTPClient
-from sheets_sync.testing import FakeClock, SheetsEmulator
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
+from sheets_sync.adapters.gsheets.workbook import GSheetsWorkbook
+from sheets_sync.emulator import FakeClock, SheetsEmulator
+from sheets_sync.workbook import TabWrite
 
 KEY = "school-key"
 OWNER_COL = tabs.ALUMNI_HEADERS.index("Owner override")

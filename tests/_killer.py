@@ -46,8 +46,9 @@ EVENTS = (
 
 def install(hook: Hook) -> Callable[[], None]:
     """Wrap the write path so that ``hook(event, detail)`` runs at each event; returns ``restore``."""
-    from sheets_sync import adapters
-    from sheets_sync.backends import xlsx, xlsx_write
+    from sheets_sync import wiring as adapters
+    from sheets_sync.adapters.xlsx import workbook as xlsx
+    from sheets_sync.adapters.xlsx import write as xlsx_write
 
     saved: list[tuple[object, str, object]] = []
 

@@ -13,14 +13,14 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import Snapshot
-from sheets_sync.config import Config, GoogleConfig, parse_config
+from sheets_sync import schema as tabs
+from sheets_sync.config.load import Config, GoogleConfig, parse_config
+from sheets_sync.workbook import Snapshot
 
 BACKENDS = ["xlsx"]
 try:  # the Google backend joins the suite once it exists
-    import sheets_sync.backends.gsheets  # noqa: F401
-    from sheets_sync.testing import SheetsEmulator
+    import sheets_sync.adapters.gsheets.workbook  # noqa: F401
+    from sheets_sync.emulator import SheetsEmulator
 
     BACKENDS.append("google")
 except ImportError:  # pragma: no cover - only while the backend is being written
@@ -50,8 +50,8 @@ class Harness:
         base = _base_config(tmp_path)
         if kind == "xlsx":
             return cls(kind, replace(base, workbook=xlsx), school, tmp_path)
-        from sheets_sync.backends.xlsx import XlsxWorkbook
-        from sheets_sync.testing.seed import seed_spreadsheet
+        from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+        from sheets_sync.emulator.seed import seed_spreadsheet
 
         emu = SheetsEmulator()
         key = seed_spreadsheet(emu, "test-school", XlsxWorkbook(xlsx).read().grids, title="Test school")
@@ -62,7 +62,7 @@ class Harness:
 
     # ------------------------------------------------------------------ operations
     def workbook(self):
-        from sheets_sync import adapters
+        from sheets_sync import wiring as adapters
 
         return adapters.open_workbook(self.config)
 
@@ -77,7 +77,7 @@ class Harness:
             book.save(self.config.workbook)
             return
         emu = SheetsEmulator.load(self.config.google.emulator)
-        from sheets_sync.testing.a1 import cell_a1, quote_title
+        from sheets_sync.emulator.a1 import cell_a1, quote_title
 
         emu.set_values(
             self.config.google.spreadsheet, f"{quote_title(title)}!{cell_a1(row - 1, col)}", [[value]]
@@ -97,7 +97,7 @@ class Harness:
             return
         emu = SheetsEmulator.load(self.config.google.emulator)
         emu.add_sheet(self.config.google.spreadsheet, title)
-        from sheets_sync.testing.a1 import quote_title
+        from sheets_sync.emulator.a1 import quote_title
 
         emu.set_values(self.config.google.spreadsheet, f"{quote_title(title)}!A1", [header, *rows])
         emu.save(self.config.google.emulator)

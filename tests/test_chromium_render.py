@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from matplotlib import image
 
-from sheets_sync.charts import rollup_charts
-from sheets_sync.core.digest import Mail, plan_digests
-from sheets_sync.factsheet import render_factsheet
+from sheets_sync.adapters.charts import rollup_charts
+from sheets_sync.adapters.factsheet import render_factsheet
+from sheets_sync.core.digest.build import Mail, plan_digests
 
 from ._digest_data import SCRIPT, TODAY, digest_input, rollup
 

@@ -86,7 +86,7 @@ def test_lock_held_exits_4_naming_the_holder(tmp_path):
     assert run("init", "--workbook", str(wb), cwd=tmp_path).returncode == 0
     import datetime as dt
 
-    from sheets_sync.backends.xlsx import XlsxWorkbook
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 
     with XlsxWorkbook(wb).lock("other-host:4242", stale_after=dt.timedelta(hours=3)):
         result = run("sync", "--workbook", str(wb), cwd=tmp_path)

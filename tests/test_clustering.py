@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sheets_sync.core.clustering import cluster, dates_compatible, ids_compatible
-from sheets_sync.core.matching import link
+from sheets_sync.core.matching.clustering import cluster, dates_compatible, ids_compatible
+from sheets_sync.core.matching.link import link
 from sheets_sync.core.model import SourceRecord
 
 

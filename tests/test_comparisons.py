@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sheets_sync.core.comparisons import DEFAULT_COMPARISONS
-from sheets_sync.core.features import prepare
+from sheets_sync.core.matching.comparisons import DEFAULT_COMPARISONS
+from sheets_sync.core.matching.features import prepare
+from sheets_sync.core.matching.scoring import score_pairs
 from sheets_sync.core.model import SourceRecord
-from sheets_sync.core.scoring import score_pairs
-from sheets_sync.core.synonyms import (
+from sheets_sync.core.text.synonyms import (
     corrected_nickname_groups,
     fold,
     nickname_groups,
@@ -230,14 +230,14 @@ def test_a_full_name_many_alumni_carry_weighs_less(others: list[dict], bits_less
     ],
 )
 def test_year_u_is_read_from_the_spread_of_years(years: list[int], expected) -> None:
-    from sheets_sync.core.features import year_u
+    from sheets_sync.core.matching.features import year_u
 
     got = year_u(np.array(years + [-1] * 50, dtype=np.int64))
     assert got == expected if expected is None else got == pytest.approx(expected)
 
 
 def test_same_graduation_year_weighs_more_when_the_lists_span_many_cohorts() -> None:
-    from sheets_sync.core.scoring import level_weights
+    from sheets_sync.core.matching.scoring import level_weights
 
     def same_year_weight(cohorts: int) -> float:
         records = [rec(f"List - A!{k + 2}", graduation_year=1990 + k % cohorts) for k in range(600)]

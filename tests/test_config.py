@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.config import load_config, parse_config
+from sheets_sync.config.load import load_config, parse_config
 from sheets_sync.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]

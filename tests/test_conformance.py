@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.testing.replay import Exchange, replay_folder
+from sheets_sync.emulator.replay import Exchange, replay_folder
 
 
 def _cassette_folder() -> Path:

@@ -8,14 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from sheets_sync import adapters
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.config import DigestConfig, SmtpConfig, parse_config
-from sheets_sync.delivery import MailQueue
+from sheets_sync import wiring as adapters
+from sheets_sync.adapters.mail.queue import MailQueue
+from sheets_sync.adapters.mail.send import SmtpMailer
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import DigestConfig, SmtpConfig, parse_config
 from sheets_sync.demo import generate_school, write_demo_workbook
 from sheets_sync.errors import BackendError
-from sheets_sync.mail import SmtpMailer
-from sheets_sync.pipeline import run_sync
 
 from .test_mail import free_port, smtp_server  # noqa: F401  (fixture)
 

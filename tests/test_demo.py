@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.demo import DemoList, DemoSchool, generate_school, true_pairs, vocab, write_demo_workbook
 from sheets_sync.demo.people import strip_accents
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from sheets_sync import adapters, tabs
+from sheets_sync import schema as tabs
+from sheets_sync import wiring as adapters
 from sheets_sync.commands import run_once
 from sheets_sync.demo import generate_school
 
@@ -149,7 +150,7 @@ def test_mails_are_queued_once(harness: Harness):
 
 
 def test_forget_removes_a_person_everywhere(harness: Harness):
-    from sheets_sync.privacy_ops import forget
+    from sheets_sync.app.privacy import forget
 
     run_once(harness.config)
     snap = harness.read()

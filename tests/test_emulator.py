@@ -11,7 +11,7 @@ import requests
 from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
 
-from sheets_sync.testing import FakeClock, SheetsEmulator
+from sheets_sync.emulator import FakeClock, SheetsEmulator
 
 
 @pytest.fixture()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync import charts as charts_module
-from sheets_sync.charts import rollup_charts
-from sheets_sync.core.rollup import RollupTable
-from sheets_sync.factsheet import public_table, render_factsheet, write_factsheet
+from sheets_sync.adapters import charts as charts_module
+from sheets_sync.adapters.charts import rollup_charts
+from sheets_sync.adapters.factsheet import public_table, render_factsheet, write_factsheet
+from sheets_sync.core.rollup.build import RollupTable
 
 from ._digest_data import TODAY, alumni, rollup
 

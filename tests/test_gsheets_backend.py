@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import ChartSpec, TabWrite
-from sheets_sync.backends.gsheets import GSheetsListSource, open_spreadsheet
-from sheets_sync.backends.gsheets_auth import READONLY_SCOPE, SCOPE, authorized_session, spreadsheet_key
-from sheets_sync.backends.gsheets_http import RetryingHTTPClient
-from sheets_sync.backends.gsheets_lock import LOCK_KEY
-from sheets_sync.backends.gsheets_write import PROTECT_TAG
-from sheets_sync.config import Config, GoogleConfig, ListConfig, parse_config
-from sheets_sync.core.provision import plan_all
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.gsheets.auth import READONLY_SCOPE, SCOPE, authorized_session, spreadsheet_key
+from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
+from sheets_sync.adapters.gsheets.lock import LOCK_KEY
+from sheets_sync.adapters.gsheets.workbook import GSheetsListSource, open_spreadsheet
+from sheets_sync.adapters.gsheets.write import PROTECT_TAG
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import Config, GoogleConfig, ListConfig, parse_config
+from sheets_sync.core.provision.plan import plan_all
+from sheets_sync.emulator import SheetsEmulator
 from sheets_sync.errors import BackendError, ConcurrentEditError, ConfigError, LockHeldError, SourceError
-from sheets_sync.pipeline import run_sync
-from sheets_sync.testing import SheetsEmulator
+from sheets_sync.workbook import ChartSpec, TabWrite
 
 from ._gsheets_helpers import (
     DECISION_COL,

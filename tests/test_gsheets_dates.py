@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.gsheets_dates import dates_as_iso, has_slash_dates, iso_from_serial, month_first
-from sheets_sync.backends.gsheets_http import RetryingHTTPClient
-from sheets_sync.backends.gsheets_read import GSheetsListSource
-from sheets_sync.testing import SheetsEmulator
+from sheets_sync.adapters.gsheets.dates import dates_as_iso, has_slash_dates, iso_from_serial, month_first
+from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
+from sheets_sync.adapters.gsheets.read import GSheetsListSource
+from sheets_sync.emulator import SheetsEmulator
 
 from ._gsheets_helpers import KEY, new_emulator, workbook
 

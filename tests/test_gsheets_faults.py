@@ -13,9 +13,9 @@ import logging
 
 import pytest
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
+from sheets_sync.emulator import SheetsEmulator
 from sheets_sync.errors import BackendError
-from sheets_sync.testing import SheetsEmulator
 
 from ._gsheets_helpers import (
     DECISION_COL,

@@ -12,9 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from hard_alumni import DEFAULT_RATES, harden  # noqa: E402
 
-from sheets_sync.core import normalise as norm  # noqa: E402
-from sheets_sync.core.lists import ListOptions, read_list  # noqa: E402
+from sheets_sync.core.lists.read import ListOptions, read_list  # noqa: E402
 from sheets_sync.core.model import Grid, SourceRecord  # noqa: E402
+from sheets_sync.core.text import normalise as norm
 from sheets_sync.demo import DemoSchool, generate_school, true_pairs  # noqa: E402
 from sheets_sync.demo.people import strip_accents  # noqa: E402
 

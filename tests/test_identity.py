@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync.core.identity import (
+from sheets_sync.core.master.identity import (
     assign_ids,
     fingerprints,
     follow_alias,

@@ -16,7 +16,7 @@ from email.parser import BytesParser
 
 import pytest
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.commands import run_once
 
 from .backends import BACKENDS, Harness

@@ -1,4 +1,4 @@
-from sheets_sync.core.layout import keep_row_order
+from sheets_sync.core.master.layout import keep_row_order
 from sheets_sync.core.model import Grid
 
 HEADER = ("Source A", "Source B", "Score", "Decision")

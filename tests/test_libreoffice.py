@@ -16,12 +16,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import ChartSpec, TabWrite
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.backends.xlsx_read import read_xlsx
-from sheets_sync.backends.xlsx_splice import strip_kept
-from sheets_sync.core.provision import plan_all
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.xlsx.read import read_xlsx
+from sheets_sync.adapters.xlsx.splice import strip_kept
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.core.provision.plan import plan_all
+from sheets_sync.workbook import ChartSpec, TabWrite
 from tests.test_xlsx_splice import WRITES as SPLICE_WRITES
 from tests.test_xlsx_splice import commit, describe
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.core.lists import ListOptions, read_list
+from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.model import Grid
 
 TODAY = dt.date(2025, 6, 1)

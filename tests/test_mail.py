@@ -18,13 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from sheets_sync.charts import rollup_charts
-from sheets_sync.config import Config, DigestConfig, SmtpConfig
-from sheets_sync.core.digest import OPTED_OUT, Mail, plan_digests
-from sheets_sync.core.state import State
-from sheets_sync.delivery import MailQueue
-from sheets_sync.errors import DeliveryError
-from sheets_sync.mail import (
+from sheets_sync.adapters.charts import rollup_charts
+from sheets_sync.adapters.mail.queue import MailQueue
+from sheets_sync.adapters.mail.send import (
     Outbox,
     SmtpMailer,
     build_message,
@@ -32,6 +28,10 @@ from sheets_sync.mail import (
     mailer_from_config,
     message_id,
 )
+from sheets_sync.config.load import Config, DigestConfig, SmtpConfig
+from sheets_sync.core.digest.build import OPTED_OUT, Mail, plan_digests
+from sheets_sync.core.state import State
+from sheets_sync.errors import DeliveryError
 
 from ._digest_data import OFFICE, SCRIPT, TEACHER, TEMPLATE, TODAY, TUTOR, digest_input, rollup
 

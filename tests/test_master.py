@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.core.lists import ListOptions, read_list
-from sheets_sync.core.master import MasterInput, MasterResult, build_master, consent_of
-from sheets_sync.core.matching import MatchSettings
+from sheets_sync.core.lists.read import ListOptions, read_list
+from sheets_sync.core.lists.tables import Table, read_table
+from sheets_sync.core.master.build import MasterInput, MasterResult, build_master, consent_of
+from sheets_sync.core.matching.link import MatchSettings
 from sheets_sync.core.model import Grid, SourceRecord
 from sheets_sync.core.state import State
-from sheets_sync.core.tables import Table, read_table
-from sheets_sync.tabs import ALUMNI_HEADERS, OUTREACH_STATUS_HEADERS, REVIEW_HEADERS, TEMPLATE_HEADERS
+from sheets_sync.schema import ALUMNI_HEADERS, OUTREACH_STATUS_HEADERS, REVIEW_HEADERS, TEMPLATE_HEADERS
 
 TODAY = dt.date(2025, 3, 1)
 HEAD = [
@@ -442,9 +442,9 @@ def test_every_record_lands_in_exactly_one_alumnus_whatever_the_order(recs, seed
 def test_review_rows_never_reuse_the_source_columns_of_another_pair_after_a_sort():
     """Google keeps a Decision cell by (Source A, Source B): after a sort those two refs must not show
     a different pair, or a Decision typed for one pair would sit next to another."""
-    from sheets_sync.core.identity import fingerprints
-    from sheets_sync.core.matching import Linkage, ScoredPair
-    from sheets_sync.core.review import Decisions, review_rows
+    from sheets_sync.core.master.identity import fingerprints
+    from sheets_sync.core.master.review import Decisions, review_rows
+    from sheets_sync.core.matching.link import Linkage, ScoredPair
 
     def marco(tab: str, row: int, email: str = "") -> SourceRecord:
         return SourceRecord(ref=f"{tab}!{row}", tab=tab, row=row, teacher="T", full_name="Marco Rossi",

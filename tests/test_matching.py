@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.core.matching import MatchSettings, link, link_to
+from sheets_sync.core.matching.link import MatchSettings, link, link_to
 from sheets_sync.core.model import SourceRecord
 
 
@@ -290,7 +290,7 @@ def test_whole_name_in_the_first_name_column_is_re_split(whole: str, other: dict
     ],
 )
 def test_second_reading_of_a_whole_name_in_the_first_name_column(first_name, surname, expected) -> None:
-    from sheets_sync.core.features import resplit_name
+    from sheets_sync.core.matching.features import resplit_name
 
     assert resplit_name(rec("List - A!2", first_name=first_name, surname=surname)) == expected
 
@@ -356,7 +356,7 @@ def test_a_name_common_in_the_population_never_merges_alone_in_large_lists(first
      ("Wieteke", "de Vries", False), ("", "Smith", False)],
 )  # fmt: skip
 def test_common_names_come_from_the_population_table(first: str, surname: str, common: bool) -> None:
-    from sheets_sync.core.synonyms import common_name, fold
+    from sheets_sync.core.text.synonyms import common_name, fold
 
     assert common_name(fold(first), fold(surname)) is common
 
@@ -371,8 +371,8 @@ def test_common_names_come_from_the_population_table(first: str, surname: str, c
     ],
 )
 def test_blocking_compares_re_split_and_sound_alike_names(a: dict, b: dict) -> None:
-    from sheets_sync.core.blocking import candidate_pairs
-    from sheets_sync.core.features import prepare
+    from sheets_sync.core.matching.blocking import candidate_pairs
+    from sheets_sync.core.matching.features import prepare
 
     i, j = candidate_pairs(prepare([rec("List - A!2", **a), rec("List - B!3", **b)]))
     assert (i.tolist(), j.tolist()) == ([0], [1])

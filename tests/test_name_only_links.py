@@ -3,7 +3,7 @@ one of several namesakes (then the row says Not found and asks for an email or A
 
 from __future__ import annotations
 
-from sheets_sync.tabs import OUTREACH_STATUS_HEADERS
+from sheets_sync.schema import OUTREACH_STATUS_HEADERS
 
 from .test_master import LISTS, OUTREACH_HEAD, alumnus_with, col, sync
 

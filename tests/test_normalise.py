@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.core import contacts as c
-from sheets_sync.core import normalise as n
-from sheets_sync.core import normalise_words as w
+from sheets_sync.core.text import contacts as c
+from sheets_sync.core.text import normalise as n
+from sheets_sync.core.text import words as w
 
 TODAY = dt.date(2025, 6, 1)
 

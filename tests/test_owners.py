@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from sheets_sync.core.lists.tables import read_table
+from sheets_sync.core.master.owners import StaffDirectory, choose_owner, tie_strength
 from sheets_sync.core.model import Grid, SourceRecord
-from sheets_sync.core.owners import StaffDirectory, choose_owner, tie_strength
-from sheets_sync.core.tables import read_table
-from sheets_sync.tabs import TEMPLATE_HEADERS
+from sheets_sync.schema import TEMPLATE_HEADERS
 
 STAFF_ROWS = [
     ["Name", "Email", "Role", "Department", "Receives digest"],

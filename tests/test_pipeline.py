@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from openpyxl import Workbook as Book
 
-from sheets_sync import adapters, tabs
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.config import ListConfig, parse_config
-from sheets_sync.pipeline import run_sync
+from sheets_sync import schema as tabs
+from sheets_sync import wiring as adapters
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import ListConfig, parse_config
 
 
 def _book(path, sheets):

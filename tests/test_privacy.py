@@ -23,9 +23,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync import adapters, tabs
-from sheets_sync.config import SmtpConfig, parse_config
-from sheets_sync.core.master import consent_of
+from sheets_sync import schema as tabs
+from sheets_sync import wiring as adapters
+from sheets_sync.app.privacy import export, forget
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import SmtpConfig, parse_config
+from sheets_sync.core.master.build import consent_of
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.privacy import (
     SALT,
@@ -37,13 +40,11 @@ from sheets_sync.core.privacy import (
 )
 from sheets_sync.core.state import State
 from sheets_sync.errors import ConfigError
-from sheets_sync.pipeline import run_sync
-from sheets_sync.privacy_ops import export, forget
 
 from .backends import BACKENDS, Harness
 
 try:
-    from sheets_sync.testing import SheetsEmulator
+    from sheets_sync.emulator import SheetsEmulator
 except ImportError:  # pragma: no cover - only while the Google backend is being written
     SheetsEmulator = None  # type: ignore[assignment,misc]
 
@@ -113,8 +114,8 @@ def make_school(kind: str, tmp_path: Path, sheets: dict[str, list[list[str]]] = 
     write_school(xlsx, sheets)
     if kind == "xlsx":
         return Harness(kind, config, None, tmp_path)
-    from sheets_sync.backends.xlsx import XlsxWorkbook
-    from sheets_sync.testing.a1 import quote_title
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+    from sheets_sync.emulator.a1 import quote_title
 
     emu = SheetsEmulator()
     grids = XlsxWorkbook(xlsx).read().grids
@@ -318,8 +319,8 @@ def test_forget_by_an_absorbed_alias_id(tmp_path):
 
 
 def test_forget_finds_the_person_in_encoded_mails_by_name_alone(tmp_path):
-    from sheets_sync.core.digest import Mail
-    from sheets_sync.mail import build_message
+    from sheets_sync.adapters.mail.send import build_message
+    from sheets_sync.core.digest.build import Mail
 
     h = make_school("xlsx", tmp_path)
     sync(h)

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import ProvisionPlan, Snapshot
+from sheets_sync import schema as tabs
 from sheets_sync.core.model import Grid
-from sheets_sync.core.provision import find_header_row, plan_all, plan_provision
-from sheets_sync.core.templates import TemplateSpec, load_template, load_templates, parse_template
+from sheets_sync.core.provision.plan import find_header_row, plan_all, plan_provision
+from sheets_sync.core.provision.templates import TemplateSpec, load_template, load_templates, parse_template
 from sheets_sync.errors import SourceError
+from sheets_sync.workbook import ProvisionPlan, Snapshot
 
 # ---------------------------------------------------------------- helpers
 

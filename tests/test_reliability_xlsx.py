@@ -33,14 +33,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_sync import adapters, tabs
-from sheets_sync.backends.base import Snapshot
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.backends.xlsx_lock import lock_path_for
+from sheets_sync import schema as tabs
+from sheets_sync import wiring as adapters
+from sheets_sync.adapters.xlsx.lock import lock_path_for
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.commands import run_once
-from sheets_sync.config import Config
+from sheets_sync.config.load import Config
 from sheets_sync.demo import generate_school
 from sheets_sync.errors import ConcurrentEditError
+from sheets_sync.workbook import Snapshot
 
 from ._killer import EventWriter, install, person_edit
 from .backends import Harness

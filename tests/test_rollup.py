@@ -11,13 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync import tabs
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.config import RollupConfig
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.config.load import RollupConfig
+from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import Alumnus, Engagement, Grid
-from sheets_sync.core.rollup import TITLES, Rollup, RollupInput, build_rollup, rollup_tab
-from sheets_sync.core.school_year import parse_date, parse_number, parse_percent, parse_score, school_year_of
-from sheets_sync.core.tables import Table, read_table
+from sheets_sync.core.rollup.build import TITLES, Rollup, RollupInput, build_rollup, rollup_tab
+from sheets_sync.core.text.school_year import (
+    parse_date,
+    parse_number,
+    parse_percent,
+    parse_score,
+    school_year_of,
+)
 
 TODAY = dt.date(2024, 10, 15)  # school year 2024-25 (1 Sep 2024 - 31 Aug 2025)
 CONFIG = RollupConfig()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import schedule
 
-from sheets_sync.config import ScheduleConfig, parse_config
+from sheets_sync.app.schedule import NightlyLoop
+from sheets_sync.config.load import ScheduleConfig, parse_config
 from sheets_sync.errors import LockHeldError
-from sheets_sync.scheduler import NightlyLoop
 
 REPO = Path(__file__).resolve().parents[1]
 

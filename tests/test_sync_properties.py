@@ -3,7 +3,7 @@
 Each example writes 1-4 generated lists (random headers from the five languages' vocabularies,
 empty lists, a header and no rows, title rows, blank rows, merged cells, duplicated headers,
 text of every script, emoji, 50,000-character cells, formulas, numbers where text is expected)
-into one workbook and runs :func:`sheets_sync.pipeline.run_sync` on it. Properties:
+into one workbook and runs :func:`sheets_sync.app.sync.run_sync` on it. Properties:
 
 * the sync never raises;
 * every non-blank data row (as read) ends up in exactly one alumnus's ``Sources`` or in
@@ -31,11 +31,11 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from sheets_sync import tabs
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.config import parse_config
-from sheets_sync.core.headers import VOCABULARY
-from sheets_sync.pipeline import run_sync
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.app.sync import run_sync
+from sheets_sync.config.load import parse_config
+from sheets_sync.core.lists.headers import VOCABULARY
 
 EXAMPLES = 70
 BIG = 50_000

@@ -14,14 +14,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sheets_sync import tabs
-from sheets_sync.backends.base import ChartSpec, ProvisionPlan, TabWrite
-from sheets_sync.backends.xlsx import XlsxListSource, XlsxWorkbook, sources_in_folder
-from sheets_sync.backends.xlsx_lock import lock_path_for
-from sheets_sync.backends.xlsx_read import cell_text
-from sheets_sync.backends.xlsx_write import BACKUP_DIR
-from sheets_sync.core.provision import plan_all
+from sheets_sync import schema as tabs
+from sheets_sync.adapters.xlsx.lock import lock_path_for
+from sheets_sync.adapters.xlsx.read import cell_text
+from sheets_sync.adapters.xlsx.workbook import XlsxListSource, XlsxWorkbook, sources_in_folder
+from sheets_sync.adapters.xlsx.write import BACKUP_DIR
+from sheets_sync.core.provision.plan import plan_all
 from sheets_sync.errors import BackendError, ConcurrentEditError, LockHeldError, SourceError
+from sheets_sync.workbook import ChartSpec, ProvisionPlan, TabWrite
 
 FORMULA_PAYLOADS = [
     '=HYPERLINK("http://x","y")',

@@ -16,11 +16,11 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 
-from sheets_sync.backends import xlsx_read
-from sheets_sync.backends.base import TabWrite
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.backends.xlsx_fast import sheet_text_rows
-from sheets_sync.backends.xlsx_splice import KeptCells, without_cells
+from sheets_sync.adapters.xlsx import read as xlsx_read
+from sheets_sync.adapters.xlsx.fast import sheet_text_rows
+from sheets_sync.adapters.xlsx.splice import KeptCells, without_cells
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.workbook import TabWrite
 
 
 def slow_and_fast(path: Path) -> list[tuple[str, object, object]]:
@@ -169,8 +169,10 @@ WRITES = [
 
 def commit(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> openpyxl.Workbook:
     if not fast:
-        monkeypatch.setattr("sheets_sync.backends.xlsx.without_cells", lambda data, titles: data)
-        monkeypatch.setattr("sheets_sync.backends.xlsx.strip_kept", lambda data, titles: (data, KeptCells()))
+        monkeypatch.setattr("sheets_sync.adapters.xlsx.workbook.without_cells", lambda data, titles: data)
+        monkeypatch.setattr(
+            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, titles: (data, KeptCells())
+        )
     book = XlsxWorkbook(path, backups=0)
     book.commit(book.read(), WRITES)
     monkeypatch.undo()

@@ -18,10 +18,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sheets_sync.backends.base import TabWrite
-from sheets_sync.backends.xlsx import XlsxWorkbook
-from sheets_sync.backends.xlsx_read import read_xlsx
-from sheets_sync.backends.xlsx_splice import KeptCells, SpliceError, strip_kept
+from sheets_sync.adapters.xlsx.read import read_xlsx
+from sheets_sync.adapters.xlsx.splice import KeptCells, SpliceError, strip_kept
+from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+from sheets_sync.workbook import TabWrite
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -142,7 +142,7 @@ def as_excel_writes_it(path: Path) -> Path:
 def commit(path: Path, monkeypatch: pytest.MonkeyPatch, *, splice: bool) -> Path:
     if not splice:
         monkeypatch.setattr(
-            "sheets_sync.backends.xlsx.strip_kept", lambda data, replaced: (data, KeptCells())
+            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, replaced: (data, KeptCells())
         )
     book = XlsxWorkbook(path, backups=0)
     book.commit(book.read(), WRITES)
@@ -203,7 +203,7 @@ def test_splice_commit_writes_what_a_full_round_trip_writes(
         assert set(kept.sheet_data) == {"List - Ana", "Lijst - Wim"}
         assert kept.shared is not None and len(kept.shared) > 10
         assert kept.new_rows == {}  # filled in by the commit
-    with caplog.at_level("INFO", logger="sheets_sync.backends.xlsx"):
+    with caplog.at_level("INFO", logger="sheets_sync.adapters.xlsx.workbook"):
         commit(spliced, monkeypatch, splice=True)
     assert "re-parsed" not in caplog.text
     commit(full, monkeypatch, splice=False)

@@ -22,13 +22,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .. import tabs
-from .contacts import emails, phones
-from .identity import name_key, normalise_id, record_name
-from .model import DataIssue, SourceRecord
-from .normalise import year
-from .state import State
-from .tables import Table, TableRow
+from sheets_sync import schema as tabs
+from sheets_sync.core.lists.tables import Table, TableRow
+from sheets_sync.core.master.identity import name_key, normalise_id, record_name
+from sheets_sync.core.model import DataIssue, SourceRecord
+from sheets_sync.core.state import State
+from sheets_sync.core.text.contacts import emails, phones
+from sheets_sync.core.text.normalise import year
 
 SALT = "sheets_sync/suppress/v1:"
 SALT_KIND, SALT_KEY = "salt", "suppress"  # state entry holding this workbook's random salt

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Grid
+from sheets_sync.core.model import Grid
 
 
 @dataclass

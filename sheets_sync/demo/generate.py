@@ -7,7 +7,7 @@ import gc
 import logging
 import random
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.demo import vocab
 from sheets_sync.demo.lists import Appearance, ListStyle, header_row, preamble, render_row, style_for
 from sheets_sync.demo.messy import BAD_PHONES, impossible_date

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sheets_sync.tabs import LIST_PREFIX
+from sheets_sync.schema import LIST_PREFIX
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.demo import vocab
 from sheets_sync.demo.model import DemoList
 from sheets_sync.demo.people import NameSource, Person, email_part

@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 from sheets_sync.demo.model import DemoSchool
 
 log = logging.getLogger(__name__)

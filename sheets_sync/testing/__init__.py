@@ -1,12 +1,14 @@
-"""Test tools: an in-memory Google Sheets API emulator that real gspread talks to.
+"""The public name the README documents for the Sheets API emulator (``from sheets_sync.testing import
+SheetsEmulator``); it lives in :mod:`sheets_sync.emulator`, a feature of the product (``--emulator``, the demo)."""
 
-from sheets_sync.testing import SheetsEmulator
-emu = SheetsEmulator()
-key = emu.create_spreadsheet("Alumni", sheets=["Sheet1"])
-gc = emu.client()                # gspread.Client routed to the emulator
-"""
-
-from .emulator import FakeClock, LoggedRequest, SheetsEmulator, quota_error
-from .state import ApiError, Sheet, Spreadsheet
+from sheets_sync.emulator import (
+    ApiError,
+    FakeClock,
+    LoggedRequest,
+    Sheet,
+    SheetsEmulator,
+    Spreadsheet,
+    quota_error,
+)
 
 __all__ = ["ApiError", "FakeClock", "LoggedRequest", "Sheet", "SheetsEmulator", "Spreadsheet", "quota_error"]

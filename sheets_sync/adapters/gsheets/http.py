@@ -1,0 +1,171 @@
+"""The HTTP layer of the Google backend: gspread's ``HTTPClient`` with bounded, jittered retries.
+
+Why not gspread's ``BackOffHTTPClient``: in 6.2.1 its retry cap never fires, it sets no timeout
+and logs nothing. Here:
+
+* every request has a timeout (``config.google.timeout``);
+* 429, 500, 502, 503, 504, timeouts and dropped connections are retried with exponential
+  backoff and full jitter (base 1 s, cap 32 s, ``max_retries`` attempts), one WARNING line per
+  retry; after the budget a :class:`~sheets_sync.errors.BackendError` says what to do;
+* every HTTP attempt is counted in ``stats.api_calls``, every retry in ``stats.retries``.
+
+Writes (``spreadsheets.batchUpdate``) are not idempotent: a timeout, a dropped connection or a
+5xx may come *after* Google applied them. :meth:`RetryingHTTPClient.write` therefore only
+retries a 429 by itself (never applied) and raises :class:`MaybeApplied` for the others, so
+the caller re-reads the spreadsheet and re-plans its requests (see ``gsheets.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient, ParamsType
+
+from sheets_sync.errors import BackendError
+from sheets_sync.workbook import BackendStats
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+BASE_DELAY = 1.0
+MAX_DELAY = 32.0
+
+_FIX = {
+    "quota": "Google's per-minute quota is exhausted. Fix: wait a minute and run again, or lower the "
+    "frequency of runs (and of other tools using the same account).",
+    "server": "Google Sheets kept answering with a server error. Fix: run again later "
+    "(see https://www.google.com/appsstatus for outages).",
+    "network": "Google Sheets could not be reached. Fix: check connectivity (network, proxy, firewall, "
+    "DNS) and run again.",
+}
+
+
+class MaybeApplied(Exception):
+    """A write failed in a way that does not tell whether Google applied it (re-read, re-plan)."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+def _kind(status: int) -> str:
+    return "quota" if status == 429 else "server"
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client with a bounded retry budget. ``sleep`` and ``rand`` are injectable."""
+
+    def __init__(
+        self,
+        auth: Any,
+        session: requests.Session | None = None,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 6,
+        stats: BackendStats | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        super().__init__(auth, session)
+        self.timeout = timeout
+        self.max_retries = max(0, max_retries)
+        self.stats = stats if stats is not None else BackendStats()
+        self.sleep = sleep
+        self.rand = rand
+
+    def set_timeout(self, timeout: float | tuple[float, float] | None) -> None:
+        """gspread may reset the timeout to ``None`` (wait forever): we keep ours then."""
+        if timeout is not None:
+            self.timeout = timeout
+
+    # ------------------------------------------------------------------ retry budget
+
+    def backoff(self, attempt: int, reason: str, kind: str) -> None:
+        """Sleep before retry number ``attempt + 1``, or raise BackendError when the budget is spent."""
+        if attempt >= self.max_retries:
+            raise BackendError(
+                f"Google Sheets request failed after {attempt + 1} attempt(s) ({reason}); nothing more "
+                f"was written and the outputs are as the last complete run left them. {_FIX[kind]}"
+            )
+        delay = self.rand() * min(MAX_DELAY, BASE_DELAY * 2**attempt)
+        self.stats.retries += 1
+        log.warning("Google Sheets: %s, retry %d/%d in %.1fs", reason, attempt + 1, self.max_retries, delay)
+        self.sleep(delay)
+
+    def _send(
+        self,
+        method: str,
+        endpoint: str,
+        params: ParamsType | None,
+        data: bytes | None,
+        json: Mapping[str, Any] | None,
+        files: Any,
+        headers: MutableMapping[str, str] | None,
+    ) -> requests.Response:
+        self.stats.api_calls += 1
+        return self.session.request(
+            method=method,
+            url=endpoint,
+            json=json,
+            params=params,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=self.timeout,
+        )
+
+    # ------------------------------------------------------------------ requests
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: ParamsType | None = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Any request gspread makes; retried as if idempotent (reads are)."""
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, endpoint, params, data, json, files, headers)
+            except requests.Timeout:
+                self.backoff(attempt, "timeout", "network")
+            except requests.ConnectionError:
+                self.backoff(attempt, "connection dropped", "network")
+            else:
+                if response.ok:
+                    return response
+                if response.status_code not in RETRY_STATUS:
+                    raise APIError(response)
+                self.backoff(attempt, f"HTTP {response.status_code}", _kind(response.status_code))
+            attempt += 1
+
+    def write(self, endpoint: str, body: Mapping[str, Any]) -> Any:
+        """POST a non-idempotent write; 429 is retried here, anything ambiguous raises MaybeApplied."""
+        attempt = 0
+        while True:
+            try:
+                response = self._send("post", endpoint, None, None, body, None, None)
+            except requests.Timeout:
+                raise MaybeApplied("timeout", "network") from None
+            except requests.ConnectionError:
+                raise MaybeApplied("connection dropped", "network") from None
+            if response.ok:
+                return response.json()
+            if response.status_code == 429:
+                self.backoff(attempt, "HTTP 429", "quota")
+                attempt += 1
+                continue
+            if response.status_code in RETRY_STATUS:
+                raise MaybeApplied(f"HTTP {response.status_code}", "server")
+            raise APIError(response)

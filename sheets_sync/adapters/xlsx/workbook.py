@@ -1,0 +1,181 @@
+"""The local workbook backend (.xlsx via openpyxl): the embedded default.
+
+* ``read()`` — every tab as text (see :mod:`.xlsx_read`), version = sha256 of the file bytes.
+* ``commit()`` — refuses (writes nothing) if the file changed since ``read()`` or a person has it
+  open in Excel/LibreOffice; otherwise replaces the service-owned tabs, keeps every other tab as
+  it is, and saves atomically with backups in ``.sheets_sync_backups/``.
+* ``provision()`` — applies ``init`` plans (never touches a non-empty cell), same safety.
+* ``lock()`` — one sync at a time (``<workbook>.sheets_sync.lock``).
+
+Limits of openpyxl that matter to people: shapes/drawings other than charts and images are
+dropped when the file is saved, and formulas keep their last cached value only after the file
+is opened and saved again in Excel/LibreOffice (see docs/workbook.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import openpyxl
+from openpyxl import Workbook as OpenpyxlWorkbook
+
+from sheets_sync.adapters.xlsx.lock import hold_lock, refuse_if_open_elsewhere
+from sheets_sync.adapters.xlsx.read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
+from sheets_sync.adapters.xlsx.splice import SpliceError, strip_kept, without_cells
+from sheets_sync.adapters.xlsx.write import apply_plan, atomic_save, workbook_bytes, write_tab
+from sheets_sync.errors import ConcurrentEditError, SourceError
+from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
+
+__all__ = ["XlsxWorkbook", "XlsxListSource", "sources_in_folder"]
+
+log = logging.getLogger(__name__)
+
+
+def file_version(path: Path) -> str | None:
+    """sha256 of the file's bytes (None when it does not exist)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+class XlsxWorkbook(Workbook):
+    """A local .xlsx workbook. ``backups``: how many previous versions to keep (0 = none)."""
+
+    def __init__(self, path: Path, *, backups: int = 5) -> None:
+        self.path = Path(path)
+        self.backups = backups
+        self.stats = BackendStats()
+        self._read_version: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def read(self) -> Snapshot:
+        result = read_xlsx(self.path)
+        self._read_version = result.version
+        log.info(
+            "read workbook: %d tabs, %d rows",
+            len(result.grids),
+            sum(len(g.rows) for g in result.grids.values()),
+        )
+        return Snapshot(grids=result.grids, version=result.version, hidden=result.hidden)
+
+    def _check_unchanged(self, expected: str | None, data: bytes | None = None) -> None:
+        """Refuse unless the file is the one read (``data``: its bytes, when just read)."""
+        refuse_if_open_elsewhere(self.path)
+        current = hashlib.sha256(data).hexdigest() if data is not None else file_version(self.path)
+        if current is None and expected is not None:
+            raise ConcurrentEditError(
+                f"{self.path} was moved or deleted since it was read; nothing was written. "
+                "Fix: put it back (or restore one from .sheets_sync_backups/) and run again."
+            )
+        if current != expected:
+            raise ConcurrentEditError(
+                f"{self.path.name} changed on disk since it was read (someone saved it, or another "
+                "program wrote it); nothing was written. Fix: run again — it reads the new version."
+            )
+
+    def _load_full(self, replaced: Sequence[str] = ()) -> OpenpyxlWorkbook:
+        """The whole workbook for writing; the tabs in ``replaced`` come without their cells."""
+        return self._load(without_cells(check_openable(self.path), replaced))
+
+    def _load(self, data: bytes) -> OpenpyxlWorkbook:
+        try:
+            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+            raise SourceError(
+                f"{self.path} cannot be opened for writing ({type(err).__name__}: {err}). Fix: open and "
+                "save it in Excel or LibreOffice, or restore a backup from .sheets_sync_backups/."
+            ) from None
+
+    def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
+        """Replace the tabs in ``writes``; returns the new version. All or nothing.
+
+        The other tabs' cells are copied over as they are, not re-parsed (:mod:`.xlsx_splice`);
+        when that is not possible for a workbook, openpyxl round-trips them."""
+        if not self.path.exists():
+            self._check_unchanged(snapshot.version)  # says it was moved or deleted
+        data = check_openable(self.path)  # read once: checked, then stripped for openpyxl
+        self._check_unchanged(snapshot.version, data)
+        replaced = [tw.title for tw in writes]
+        stripped, kept = strip_kept(data, replaced)
+        wb = self._load(stripped)
+        cells = sum(write_tab(wb, tw, kept.new_rows) for tw in writes)
+        _ensure_visible_active(wb)
+        unchanged = lambda: self._check_unchanged(snapshot.version)  # noqa: E731
+        try:
+            content = (lambda f: kept.splice(workbook_bytes(wb), f)) if kept else wb
+            atomic_save(content, self.path, backups=self.backups, before_replace=unchanged)
+        except SpliceError as err:
+            log.info("commit: the kept tabs are re-parsed (%s)", err)
+            wb = self._load(without_cells(data, replaced))
+            for tw in writes:
+                write_tab(wb, tw)
+            _ensure_visible_active(wb)
+            atomic_save(wb, self.path, backups=self.backups, before_replace=unchanged)
+        self.stats.cells_written += cells
+        version = file_version(self.path) or ""
+        self._read_version = version
+        log.info("committed %d tabs, %d cells", len(writes), cells)
+        return version
+
+    def provision(self, plans: Sequence[ProvisionPlan]) -> None:
+        """Create/upgrade template tabs (creating the file if needed); never changes an entered cell."""
+        existed = self.path.exists()
+        if existed:
+            expected = self._read_version if self._read_version is not None else file_version(self.path)
+            self._check_unchanged(expected)
+            wb = self._load_full()
+        else:
+            refuse_if_open_elsewhere(self.path)
+            if not self.path.parent.is_dir():
+                raise SourceError(
+                    f"{self.path.parent}: folder not found. Fix: create it or choose another path."
+                )
+            wb = OpenpyxlWorkbook()
+            expected = None
+        default = wb.active if not existed else None
+        cells = sum(apply_plan(wb, p) for p in plans)
+        if default is not None and len(wb.sheetnames) > 1:
+            wb.remove(default)  # the empty "Sheet" of a brand-new workbook
+        _ensure_visible_active(wb)
+        atomic_save(
+            wb, self.path, backups=self.backups, before_replace=lambda: self._check_unchanged(expected)
+        )
+        self.stats.cells_written += cells
+        self._read_version = file_version(self.path)
+        log.info(
+            "provisioned %d tabs (%d created), %d cells", len(plans), sum(p.create for p in plans), cells
+        )
+
+    @contextmanager
+    def lock(self, holder: str, *, stale_after: dt.timedelta) -> Iterator[None]:
+        if not self.path.parent.is_dir():
+            raise SourceError(
+                f"{self.path.parent}: folder not found. Fix: create it or correct the workbook path."
+            )
+        with hold_lock(self.path, holder, stale_after=stale_after):
+            yield
+
+
+def _ensure_visible_active(wb: OpenpyxlWorkbook) -> None:
+    """Excel refuses a file whose active tab is hidden (or with no visible tab)."""
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise SourceError("Every tab of the workbook would be hidden. Fix: unhide at least one tab.")
+    if wb.active is None or wb.active.sheet_state != "visible":
+        wb.active = wb.worksheets.index(visible[0])
+    for ws in wb.worksheets:  # only the active tab may be "selected"
+        ws.sheet_view.tabSelected = ws is wb.active

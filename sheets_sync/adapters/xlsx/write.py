@@ -1,0 +1,373 @@
+"""Write into an openpyxl workbook: service-owned tabs, ``init`` plans, and the atomic save.
+
+Strings are always stored as string cells (never formulas, never error codes): ``=1+1`` from a
+teacher's list stays the text ``=1+1``; such cells also get Excel's "quote prefix" so that editing
+them in Excel or LibreOffice keeps them text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from copy import copy
+from pathlib import Path
+from typing import BinaryIO, TypeAlias
+
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml, excel_text
+from sheets_sync.errors import BackendError, ConcurrentEditError
+from sheets_sync.workbook import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
+
+log = logging.getLogger(__name__)
+
+NOTE_AUTHOR = "sheets_sync"
+DV_MARK = "Pick from the list"  # errorTitle of our dropdowns: how we recognise (and replace) them
+DROPDOWN_ROWS = 1000  # rows below the header that get a dropdown
+BACKUP_DIR = ".sheets_sync_backups"
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LINE_POINTS = 15
+
+
+def _fit_row_height(ws: Worksheet, row: int, text: str, width: int) -> None:
+    """Spreadsheet programs do not grow rows for wrapped text on opening a file: set a height."""
+    lines = sum(max(1, -(-len(line) // max(width - 1, 1))) for line in text.split("\n"))
+    if lines > 1:
+        current = ws.row_dimensions[row].height or LINE_POINTS
+        ws.row_dimensions[row].height = max(current, lines * LINE_POINTS)
+
+
+def _bold(cell: Cell) -> None:
+    font = copy(cell.font)
+    font.b = True
+    cell.font = font
+
+
+def set_value(cell: Cell, value: CellValue) -> None:
+    """Store ``value`` as a value: text stays text, dates get a date format."""
+    if isinstance(value, str):
+        text = excel_text(value, cell.parent.title, cell.coordinate)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
+        if text.startswith(FORMULA_LIKE):
+            cell.quotePrefix = True
+        return
+    cell.value = value
+    if isinstance(value, dt.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def _dropdown(ws: Worksheet, col: int, first_row: int, last_row: int, choices: Sequence[str]) -> None:
+    """A list validation on one column (replacing ours, leaving a person's own validations alone)."""
+    letter = get_column_letter(col)
+    target = f"{letter}{first_row}:{letter}{last_row}"
+    keep = [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if not (dv.errorTitle == DV_MARK and all(r.min_col == col == r.max_col for r in dv.sqref.ranges))
+    ]
+    ws.data_validations.dataValidation = keep
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",  # a person may still keep another value: the sync reports it
+        errorTitle=DV_MARK,
+        error="Choose one of: " + ", ".join(choices),
+    )
+    dv.add(target)
+    ws.add_data_validation(dv)
+
+
+def _note(cell: Cell, text: str) -> None:
+    """Our help note on a header cell; a note written by a person is kept."""
+    if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
+        return
+    comment = Comment(text, NOTE_AUTHOR)
+    comment.width, comment.height = 320, 140
+    cell.comment = comment
+
+
+def _chart(ws: Worksheet, spec: ChartSpec) -> None:
+    chart: BarChart | LineChart
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.kind == "bar" else "col"
+    chart.title = spec.title
+    chart.height, chart.width = 7.5, 15
+    for col in spec.series_cols:
+        data = Reference(ws, min_col=col + 1, min_row=spec.header_row + 1, max_row=spec.last_row + 1)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(ws, min_col=spec.category_col + 1, min_row=spec.first_row + 1, max_row=spec.last_row + 1)
+    chart.set_categories(cats)
+    ws.add_chart(chart, spec.anchor)
+
+
+def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite, rows_xml: dict[str, RowsXml] | None = None) -> int:
+    """Replace (or create) the tab ``tw.title``; returns the number of cells written. With
+    ``rows_xml``, the data rows are not made into openpyxl cells but into XML, put there for
+    :mod:`.xlsx_splice` to add to the saved tab (the header and everything else is openpyxl's)."""
+    index = None
+    if tw.title in wb.sheetnames:
+        old = wb[tw.title]
+        index = wb.index(old)
+        wb.remove(old)
+    ws = wb.create_sheet(tw.title, index)
+    top = 1 if tw.header_row else 0
+    cells = 0
+    if tw.header_row:
+        for c, h in enumerate(tw.header, start=1):
+            cell = ws.cell(row=1, column=c)
+            set_value(cell, h)
+            _bold(cell)
+            if h in tw.notes:
+                _note(cell, tw.notes[h])
+        cells += len(tw.header)
+    col_of = {h: i + 1 for i, h in enumerate(tw.header)}
+    unlocked = [col_of[h] for h in tw.staff_columns if h in col_of] if tw.protected else []
+    if rows_xml is not None:
+        rows_xml[tw.title] = made = data_rows_xml(
+            ws, tw, top=top, unlocked_cols=set(unlocked), unlocked_until=_unlocked_until(top, len(tw.rows))
+        )
+        cells += made.cells
+    else:
+        for r, row in enumerate(tw.rows, start=top + 1):
+            for c, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                set_value(ws.cell(row=r, column=c), value)
+                cells += 1
+        for i in tw.bold_rows:
+            for cell in ws[top + i + 1]:
+                _bold(cell)
+    for i, width in enumerate(tw.widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    for h, width in tw.column_widths.items():
+        if h in col_of:
+            ws.column_dimensions[get_column_letter(col_of[h])].width = width
+    last = max(top + len(tw.rows), DROPDOWN_ROWS)
+    for h, choices in tw.dropdowns.items():
+        if h in col_of and choices:
+            _dropdown(ws, col_of[h], top + 1, last, choices)
+    if tw.freeze_header and tw.header_row:
+        ws.freeze_panes = "A2"
+    for spec in tw.charts:
+        _chart(ws, spec)
+    if tw.protected:
+        _protect(ws, unlocked, top + 1, top + len(tw.rows), cells_too=rows_xml is None)
+    if tw.hidden:
+        ws.sheet_state = "hidden"
+    return cells
+
+
+def _unlocked_until(top: int, rows: int) -> int:
+    """Last row whose staff-column cells are unlocked: the data, and room to type below it."""
+    return max(top + rows, top + 1 + DROPDOWN_ROWS)
+
+
+def _protect(
+    ws: Worksheet, editable_cols: list[int], first_row: int, last_row: int, *, cells_too: bool
+) -> None:
+    """Sheet protection without a password (a guard against slips, not security); people can still
+    select, copy, sort, filter and resize. Staff-entered columns stay editable (their cells are
+    unlocked here, or in the rows' XML when ``cells_too`` is false)."""
+    p = ws.protection
+    p.sheet = True
+    p.selectLockedCells = p.selectUnlockedCells = False
+    p.formatColumns = p.formatRows = p.sort = p.autoFilter = False
+    unlocked = Protection(locked=False)
+    for col in editable_cols:
+        ws.column_dimensions[get_column_letter(col)].protection = unlocked  # new cells typed below
+        if not cells_too:
+            continue
+        for r in range(first_row, _unlocked_until(first_row - 1, last_row - first_row + 1) + 1):
+            ws.cell(row=r, column=col).protection = unlocked
+
+
+def apply_plan(wb: OpenpyxlWorkbook, plan: ProvisionPlan) -> int:
+    """Apply one ``init`` plan; raises ConcurrentEditError (before any change to this tab) if an
+    edit targets a cell that is not empty any more. Returns the number of cells written."""
+    if plan.create and plan.title not in wb.sheetnames:
+        ws = wb.create_sheet(plan.title)
+    elif plan.title in wb.sheetnames:
+        ws = wb[plan.title]
+    else:
+        raise ConcurrentEditError(
+            f"Tab {plan.title!r} disappeared since init read the workbook; nothing was written. Fix: run init again."
+        )
+    for e in plan.edits:
+        current = ws.cell(row=e.row + 1, column=e.col + 1).value
+        if current is not None and str(current).strip() != "":
+            raise ConcurrentEditError(
+                f"{plan.title}!{get_column_letter(e.col + 1)}{e.row + 1} was filled since init read the "
+                "workbook; nothing was written. Fix: run init again."
+            )
+    widths = {cf.col: cf.width for cf in plan.columns if cf.width}
+    for e in plan.edits:
+        cell = ws.cell(row=e.row + 1, column=e.col + 1)
+        set_value(cell, e.value)
+        if e.row != plan.header_row:
+            cell.alignment = WRAP_TOP
+            if isinstance(e.value, str):
+                _fit_row_height(ws, e.row + 1, e.value, widths.get(e.col) or 10)
+    header = plan.header_row + 1
+    if plan.create:  # printable on A4 landscape, header repeated (guide tasks get printed for meetings)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{header}:{header}"
+        ws.print_options.gridLines = True
+        for cf in plan.columns:  # cells people type later wrap and align to the top too
+            ws.column_dimensions[get_column_letter(cf.col + 1)].alignment = WRAP_TOP
+        for cell in ws[header]:
+            cell.fill = HEADER_FILL
+    _format_columns(ws, plan.columns, header)
+    for cell in ws[header]:
+        if cell.value not in (None, ""):
+            _bold(cell)
+    if plan.freeze_rows:
+        ws.freeze_panes = f"A{plan.freeze_rows + 1}"
+    return len(plan.edits)
+
+
+def _format_columns(ws: Worksheet, columns: Sequence[ColumnFormat], header: int) -> None:
+    for cf in columns:
+        letter = get_column_letter(cf.col + 1)
+        if cf.width:
+            ws.column_dimensions[letter].width = cf.width
+        if cf.note:
+            _note(ws.cell(row=header, column=cf.col + 1), cf.note)
+        if cf.choices:
+            _dropdown(ws, cf.col + 1, header + 1, header + DROPDOWN_ROWS, cf.choices)
+
+
+def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
+    """The workbook as an uncompressed .xlsx in memory (for :mod:`.xlsx_splice` to finish)."""
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)  # as wb.save does
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return out.getvalue()
+
+
+Content: TypeAlias = OpenpyxlWorkbook | Callable[[BinaryIO], None]  # a workbook, or a writer of one
+
+
+def write_temporary(f: BinaryIO, content: Content) -> None:
+    """Write ``content`` to the open temporary file and make it durable (fsync)."""
+    if isinstance(content, OpenpyxlWorkbook):
+        content.save(f)
+    else:
+        content(f)
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def atomic_save(
+    content: Content,
+    path: Path,
+    *,
+    backups: int,
+    before_replace: Callable[[], None] = lambda: None,
+) -> None:
+    """Save ``content`` (a workbook, or a function writing one) to a temporary file next to ``path``, fsync, back up the current file (keep the last
+    ``backups``), then ``os.replace``: a crash at any moment leaves the old or the new file.
+    ``before_replace`` runs last (re-check that nobody changed the file); if it raises, nothing
+    is replaced."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write_temporary(f, content)
+        if path.exists():
+            shutil.copymode(path, tmp)
+            if backups > 0:
+                _backup(path, backups)
+        else:
+            os.chmod(tmp, 0o644)
+        before_replace()
+        os.replace(tmp, path)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise BackendError(
+                f"Could not save {path}: {err.strerror or err}. The workbook was left as it was. "
+                "Fix: check free disk space and write permission on its folder."
+            ) from err
+        raise
+    _fsync_dir(path.parent)
+    remove_stale_temps(path)
+
+
+STALE_TEMP_SECONDS = 60  # a save in progress touches its temporary file far more often than this
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Delete temporary files a killed save left next to ``path`` (each is a full copy of the
+    workbook, personal data included). Files touched in the last minute are left alone."""
+    removed = 0
+    cutoff = dt.datetime.now().timestamp() - STALE_TEMP_SECONDS
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        try:
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    if removed:
+        log.warning("removed %d temporary file(s) left by an interrupted save of %s", removed, path.name)
+    return removed
+
+
+def _backup(path: Path, keep: int) -> Path:
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{path.name}.bak-{stamp}"
+    same_second = sorted(folder.glob(f"{glob_escape(target.name)}*"))
+    if same_second:  # several saves in one second: -002, -003 ... (sorts after the plain name)
+        last = same_second[-1].name[len(target.name) :]
+        target = folder / f"{target.name}-{int(last[1:] or 1) + 1:03d}"
+    shutil.copy2(path, target)
+    old = sorted(folder.glob(f"{glob_escape(path.name)}.bak-*"))
+    for extra in old[: max(0, len(old) - keep)]:
+        extra.unlink(missing_ok=True)
+    return target
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

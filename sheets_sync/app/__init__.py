@@ -1,0 +1,1 @@
+"""The application: the use cases the commands call (sync, forget, export, schedule) and how tabs become typed rows and back."""

@@ -1,0 +1,124 @@
+"""Reading a run's inputs from a snapshot: the teachers' lists (in the workbook or outside it)
+into source records and list summaries, and the guide's template tabs into tables. Pure apart
+from the progress bar; bad input becomes :class:`~sheets_sync.core.model.DataIssue` rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sheets_sync import schema as tabs
+from sheets_sync.config.load import Config, ListConfig
+from sheets_sync.core.lists.read import ListOptions, read_list
+from sheets_sync.core.lists.tables import Table, read_table
+from sheets_sync.core.model import DataIssue, Grid, ListSummary, SourceRecord
+from sheets_sync.errors import SourceError
+from sheets_sync.workbook import ListSource, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExternalList:
+    """A list named in the config that lives outside the main workbook, already opened."""
+
+    config: ListConfig
+    source: ListSource
+
+
+def progress(items: Sequence[Any], label: str) -> Any:
+    """A progress bar on an interactive terminal; the plain sequence otherwise (cron, tests, logs)."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="list", leave=False, file=sys.stderr)
+
+
+def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfig]]:
+    """Every teacher list inside the main workbook: ``List - <teacher>`` tabs and config ``tab`` lists."""
+    by_tab = {lc.tab: lc for lc in config.lists if lc.tab}
+    found: list[tuple[Grid, ListConfig]] = []
+    for title, grid in snapshot.grids.items():
+        if title in by_tab:
+            found.append((grid, by_tab[title]))
+        elif title.startswith(tabs.LIST_PREFIX):
+            teacher = title[len(tabs.LIST_PREFIX) :].strip()
+            found.append((grid, ListConfig(teacher=teacher, tab=title)))
+    return found
+
+
+def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None) -> ListOptions:
+    return ListOptions(
+        teacher=teacher,
+        header_row=lc.header_row,
+        columns=dict(lc.columns),
+        region=lc.region or config.default_region,
+        language=lc.language,
+        today=today,
+    )
+
+
+def read_lists(
+    snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
+) -> tuple[list[SourceRecord], list[DataIssue], list[ListSummary]]:
+    """Normalise every list. An unreadable list is one Data issue; the others go on."""
+    records: list[SourceRecord] = []
+    issues: list[DataIssue] = []
+    summaries: list[ListSummary] = []
+    grids = list_grids(snapshot, config)
+    for ext in external:
+        try:
+            for grid in ext.source.read_grids():
+                grids.append((grid, ext.config))
+        except SourceError as exc:
+            log.warning("list %s could not be read: %s", ext.source.name, exc)
+            issues.append(
+                DataIssue(
+                    tab=ext.source.name,
+                    row=None,
+                    column="",
+                    value="",
+                    problem=f"the list could not be read: {exc}",
+                    fix="check the path/sharing in the config's [[lists]] entry, close the file if it is open "
+                    "in Excel, then run again",
+                    list_owner=ext.config.teacher,
+                )
+            )
+            summaries.append(ListSummary.unreadable(ext.source.name, ext.config.teacher))
+    for grid, lc in progress(grids, "reading lists"):
+        teacher = lc.teacher or (
+            grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title
+        )
+        result = read_list(grid, _options(lc, config, teacher, today))
+        records.extend(result.records)
+        issues.extend(result.issues)
+        summaries.append(result.summary)
+    return records, issues, summaries
+
+
+def read_template_tables(snapshot: Snapshot) -> tuple[dict[str, Table], list[DataIssue]]:
+    tables: dict[str, Table] = {}
+    issues: list[DataIssue] = []
+    for title, headers in tabs.TEMPLATE_HEADERS.items():
+        table, found = read_table(snapshot.get(title), headers)
+        tables[title] = table
+        issues.extend(found)
+    return tables, issues
+
+
+def dedupe_issues(issues: Sequence[DataIssue]) -> list[DataIssue]:
+    """One row per problem: two stages may flag the same cell (e.g. a date read by two readers)."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for issue in issues:
+        key = (issue.tab, issue.row, issue.column, issue.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out

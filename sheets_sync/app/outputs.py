@@ -1,0 +1,105 @@
+"""The tabs a run writes: every service-owned tab as a :class:`~sheets_sync.workbook.TabWrite`
+(rows in a stable order, staff columns carried over) and the ``Sync log`` history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from sheets_sync import schema as tabs
+from sheets_sync.app.report import SyncReport
+from sheets_sync.core.master.build import MasterResult
+from sheets_sync.core.master.layout import keep_row_order
+from sheets_sync.core.model import DataIssue
+from sheets_sync.core.rollup.build import Rollup, rollup_tab
+from sheets_sync.core.state import State
+from sheets_sync.workbook import CellValue, Snapshot, TabWrite
+
+log = logging.getLogger(__name__)
+
+SYNC_LOG_KEEP = 2000  # rows of history kept in the Sync log tab
+
+
+def _sync_log_rows(snapshot: Snapshot, report: SyncReport, mails_queued: int) -> list[list[CellValue]]:
+    grid = snapshot.get(tabs.SYNC_LOG)
+    previous: list[list[CellValue]] = [list(r) for r in grid.rows[1:]] if grid else []
+    finished = report.finished or dt.datetime.now(dt.timezone.utc)
+    unreadable = [s.tab for s in report.lists if not s.readable]
+    message = report.message or (f"unreadable lists: {', '.join(unreadable)}" if unreadable else "")
+    row: list[CellValue] = [
+        report.run_id,
+        report.started.isoformat(timespec="seconds"),
+        finished.isoformat(timespec="seconds"),
+        round((finished - report.started).total_seconds(), 1),
+        report.outcome,
+        report.mode,
+        report.lists_read,
+        report.rows_read,
+        report.alumni,
+        len(report.new_alumni),
+        len(report.merged),
+        report.review_pairs,
+        len(report.issues),
+        mails_queued + report.mails_sent,
+        report.mails_failed,
+        report.api_calls,
+        message,
+    ]
+    return (previous + [row])[-SYNC_LOG_KEEP:]
+
+
+def build_writes(
+    snapshot: Snapshot,
+    master: MasterResult,
+    rollup: Rollup,
+    issues: Sequence[DataIssue],
+    state: State,
+    report: SyncReport,
+    mails_queued: int,
+) -> list[TabWrite]:
+    alumni_rows = keep_row_order(
+        master.alumni_rows, tabs.ALUMNI_HEADERS, ("Alumni ID",), snapshot.get(tabs.ALUMNI)
+    )
+    review_rows = keep_row_order(
+        master.review_rows, tabs.REVIEW_HEADERS, ("Source A", "Source B"), snapshot.get(tabs.REVIEW)
+    )
+    return [
+        TabWrite(
+            tabs.ALUMNI,
+            tabs.ALUMNI_HEADERS,
+            alumni_rows,
+            key_columns=("Alumni ID",),
+            staff_columns=tabs.ALUMNI_STAFF_COLUMNS,
+            notes={
+                "Owner override": "Type a staff name here to choose the relationship owner yourself; "
+                "it is kept on every sync.",
+                "Sources": "Every teacher-list row merged into this alumnus, as <tab>!<row>.",
+                "Consent": "No if any source says no; Yes only if a source says yes and none says no.",
+            },
+            column_widths={"Name": 28, "Emails": 32, "Sources": 40, "Also known to": 24},
+        ),
+        TabWrite(
+            tabs.REVIEW,
+            tabs.REVIEW_HEADERS,
+            review_rows,
+            key_columns=("Source A", "Source B"),
+            staff_columns=tabs.REVIEW_STAFF_COLUMNS,
+            dropdowns={"Decision": tabs.REVIEW_DECISIONS},
+            notes={
+                "Decision": "Same = merge these two rows; Different = never merge them. Applied next sync."
+            },
+            column_widths={"Reasons": 50},
+        ),
+        TabWrite(tabs.OUTREACH_STATUS, tabs.OUTREACH_STATUS_HEADERS, master.outreach_rows),
+        rollup_tab(rollup),
+        TabWrite(
+            tabs.DATA_ISSUES,
+            tabs.DATA_ISSUES_HEADERS,
+            [i.as_row() for i in issues],
+            column_widths={"Tab": 24, "Problem": 45, "Fix": 60},
+        ),
+        TabWrite(tabs.SYNC_LOG, tabs.SYNC_LOG_HEADERS, _sync_log_rows(snapshot, report, mails_queued)),
+        TabWrite(tabs.STATE, tabs.STATE_HEADERS, state.to_rows(), hidden=True),
+    ]

@@ -1,1 +1,0 @@
-"""I/O adapters behind one interface (:class:`~sheets_sync.backends.base.Workbook`)."""

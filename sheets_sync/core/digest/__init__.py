@@ -1,0 +1,1 @@
+"""Digests: who hears what, once; rendering of mails and the factsheet."""

@@ -1,0 +1,1 @@
+"""Record linkage: features -> blocking -> comparisons -> scoring -> clustering (:func:`.link.link`)."""

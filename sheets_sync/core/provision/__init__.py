@@ -1,0 +1,1 @@
+"""What ``init`` does: the guide's templates as data and the plan per template tab."""

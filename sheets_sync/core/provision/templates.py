@@ -1,0 +1,146 @@
+"""Load the guide's template tabs from ``templates/*.toml`` (pure: stdlib only).
+
+A template file looks like::
+
+    title = "Staff"                 # a tab of tabs.TEMPLATE_TABS
+    guide = "§3 #1"                 # where the guide describes it
+    about = "Who owns relationships and receives the digest."
+    key_columns = ["Name"]          # optional: which columns identify a fixed row (default: first)
+
+    [[columns]]                     # one per header of tabs.TEMPLATE_HEADERS[title], in order
+    header = "Role"
+    width = 18                      # characters
+    note = "What to enter ..."      # help note on the header cell
+    choices = "STAFF_ROLES"         # a tuple constant of sheets_sync.schema, or a list of strings
+
+    [[rows]]                        # the guide's fixed rows, by header (missing = empty)
+    Stage = "Awareness"
+
+Headers must equal ``tabs.TEMPLATE_HEADERS`` exactly: the core reads the tabs by those names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sheets_sync import schema as tabs
+from sheets_sync.resources import read_template_text
+
+MAX_LIST_FORMULA = 255  # Excel's limit on an inline list validation ("a,b,c" with the quotes)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    width: int | None = None
+    note: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """One template tab: its columns and the guide's fixed rows (as full rows, in header order)."""
+
+    title: str
+    guide: str
+    about: str
+    columns: tuple[ColumnSpec, ...]
+    fixed_rows: tuple[tuple[str, ...], ...] = ()
+    key_columns: tuple[int, ...] = (0,)  # indexes into ``columns``: a fixed row's identity
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def key_of(self, row: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(row[i] if i < len(row) else "" for i in self.key_columns)
+
+
+def template_file_name(title: str) -> str:
+    """``"Experiential actions"`` -> ``"experiential_actions.toml"``."""
+    return title.lower().replace(" ", "_") + ".toml"
+
+
+def _choices(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        const = getattr(tabs, value, None)
+        if not (isinstance(const, tuple) and all(isinstance(c, str) for c in const)):
+            raise ValueError(f"{where}: choices = {value!r} is not a tuple constant of sheets_sync.schema")
+        found: tuple[str, ...] = const
+    elif isinstance(value, list) and all(isinstance(c, str) for c in value):
+        found = tuple(value)
+    else:
+        raise ValueError(f"{where}: choices must be a list of strings or the name of a tabs constant")
+    bad = [c for c in found if "," in c or '"' in c]
+    if bad:
+        raise ValueError(f"{where}: choices {bad} contain a comma or quote (not allowed in a dropdown)")
+    if len(",".join(found)) + 2 > MAX_LIST_FORMULA:
+        raise ValueError(f"{where}: choices longer than {MAX_LIST_FORMULA} characters in all")
+    return found
+
+
+def parse_template(data: dict[str, Any], source: str = "<template>") -> TemplateSpec:
+    """Build and validate a spec from parsed TOML. Raises ValueError naming the file and the fix."""
+    title = data.get("title")
+    if title not in tabs.TEMPLATE_HEADERS:
+        raise ValueError(f"{source}: title {title!r} is not one of tabs.TEMPLATE_TABS")
+    columns = []
+    for i, col in enumerate(data.get("columns", [])):
+        where = f"{source} columns[{i}]"
+        width = col.get("width")
+        if width is not None and not (isinstance(width, int) and 2 <= width <= 255):
+            raise ValueError(f"{where}: width must be a whole number of characters 2..255")
+        columns.append(
+            ColumnSpec(
+                header=str(col.get("header", "")),
+                width=width,
+                note=str(col.get("note", "")).strip(),
+                choices=_choices(col.get("choices"), where),
+            )
+        )
+    headers = tuple(c.header for c in columns)
+    if headers != tabs.TEMPLATE_HEADERS[title]:
+        raise ValueError(
+            f"{source}: headers {headers} differ from tabs.TEMPLATE_HEADERS[{title!r}]; "
+            "list exactly those headers, in that order"
+        )
+    rows = []
+    for i, row in enumerate(data.get("rows", [])):
+        unknown = set(row) - set(headers)
+        if unknown:
+            raise ValueError(f"{source} rows[{i}]: unknown headers {sorted(unknown)}")
+        rows.append(tuple(str(row.get(h, "")) for h in headers))
+    key_names = data.get("key_columns", [headers[0]])
+    missing = [k for k in key_names if k not in headers]
+    if missing:
+        raise ValueError(f"{source}: key_columns {missing} are not headers of the tab")
+    spec = TemplateSpec(
+        title=title,
+        guide=str(data.get("guide", "")),
+        about=str(data.get("about", "")).strip(),
+        columns=tuple(columns),
+        fixed_rows=tuple(rows),
+        key_columns=tuple(headers.index(k) for k in key_names),
+    )
+    keys = [spec.key_of(r) for r in spec.fixed_rows]
+    if len(set(keys)) != len(keys) or any(not any(k) for k in keys):
+        raise ValueError(f"{source}: fixed rows must have distinct, non-empty keys {key_names}")
+    return spec
+
+
+@cache
+def load_template(title: str) -> TemplateSpec:
+    """The spec of one template tab, from the package data."""
+    name = template_file_name(title)
+    text = read_template_text(name)
+    return parse_template(tomllib.loads(text), source=f"templates/{name}")
+
+
+def load_templates() -> tuple[TemplateSpec, ...]:
+    """Every template tab, in ``tabs.TEMPLATE_TABS`` order."""
+    return tuple(load_template(t) for t in tabs.TEMPLATE_TABS)

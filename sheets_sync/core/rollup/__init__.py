@@ -1,0 +1,1 @@
+"""The ``Rollup`` tab: the guide's aggregation and reporting tables."""

@@ -1,0 +1,272 @@
+"""The ``Rollup`` tab: the guide's aggregation and reporting tables (§2, §3 #3, §3 #4, §6.2, §6.5).
+
+``build_rollup(RollupInput) -> Rollup`` computes every table for the current school year (pure,
+never raises on bad input: unreadable cells come back in ``Rollup.issues``);
+``rollup_tab(Rollup) -> TabWrite`` lays them out one under the other, with native charts beside.
+
+The tables themselves live in :mod:`.rollup_tables` (master list and engagements) and
+:mod:`.rollup_templates` (staff-entered template tabs); school years in :mod:`.school_year`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sheets_sync import schema as tabs
+from sheets_sync.config.load import RollupConfig
+from sheets_sync.core.lists.tables import Table
+from sheets_sync.core.model import Alumnus, DataIssue, Engagement
+from sheets_sync.core.rollup import alumni as rt
+from sheets_sync.core.rollup import templates as tt
+from sheets_sync.core.rollup.alumni import RollupTable
+from sheets_sync.core.text.school_year import SchoolYear, school_year_of
+from sheets_sync.workbook import CellValue, ChartSpec, TabWrite
+
+log = logging.getLogger(__name__)
+
+__all__ = ["RollupInput", "RollupTable", "Rollup", "build_rollup", "rollup_tab", "TITLES"]
+
+TITLES = (
+    "Alumni base",
+    "Time since graduation",
+    "Engagement by alumni category",
+    "Actions by department",
+    "Volunteering",
+    "Experiential actions",
+    "Net Promoter Score",
+    "Engagement rate",
+    "Relationship owners",
+    "Framework coverage",
+    "Stocktaking",
+    "PDCA",
+)
+CHART_COLUMN = "H"  # charts sit right of the tables (tables use columns A..E)
+CHART_ROWS = 20  # rows a chart covers: the next chart is anchored at least this far below
+
+
+# headline key -> label shown by ``Rollup.display_headline`` (docs/rollup.md lists every key)
+HEADLINE_LABELS: tuple[tuple[str, str], ...] = (
+    ("school_year", "School year"),
+    ("alumni", "Alumni"),
+    ("contactable", "Contactable alumni"),
+    ("engaged", "Engaged alumni"),
+    ("engagement_rate", "Engagement rate (%)"),
+    ("engagement_rate_change", "Change since {previous} (points)"),
+    ("actions", "Engagement actions"),
+    ("volunteers", "Volunteers"),
+    ("volunteer_hours", "Volunteer hours"),
+    ("volunteer_value", "Value of volunteer time ({currency})"),
+    ("participants", "Participants in experiential actions"),
+    ("nps", "Net Promoter Score"),
+    ("nps_responses", "NPS responses"),
+)
+
+
+@dataclass(frozen=True)
+class RollupInput:
+    alumni: Sequence[Alumnus]
+    engagements: Sequence[Engagement]  # mode V/E/C, ISO date, alumni_id or None, department, hours
+    tables: Mapping[str, Table]  # template tabs read with read_table, by tab name (tabs.VOLUNTEERING...)
+    planned_approaches: Mapping[str, int]  # owner name -> Outreach rows resolved to their alumni
+    config: RollupConfig
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class Rollup:
+    tables: tuple[RollupTable, ...]
+    headline: Mapping[str, float | int | str]  # see docs/rollup.md for the keys
+    issues: tuple[DataIssue, ...] = ()
+    school_year: SchoolYear | None = None
+    notes: tuple[str, ...] = field(default=())  # lines shown under the tables (what was used)
+
+    def display_headline(self) -> dict[str, float | int | str]:
+        """The headline figures under labels people read (for a digest or factsheet), in order."""
+        h = self.headline
+        shown: dict[str, float | int | str] = {}
+        for key, label in HEADLINE_LABELS:
+            if key in h:
+                shown[
+                    label.format(currency=h.get("currency", ""), previous=h.get("previous_school_year", ""))
+                ] = h[key]
+        return shown
+
+    def table(self, title: str) -> RollupTable:
+        for t in self.tables:
+            if t.title == title:
+                return t
+        raise KeyError(f"no rollup table {title!r}; tables are: {', '.join(t.title for t in self.tables)}")
+
+
+def _table(inp: RollupInput, name: str) -> Table:
+    return inp.tables.get(name) or Table(title=name, header_row=None, rows=())
+
+
+def build_rollup(inp: RollupInput) -> Rollup:
+    """Every rollup table for the school year holding ``inp.today``, plus the headline figures."""
+    config = inp.config
+    year = school_year_of(inp.today, config.school_year_start)
+    previous = year.shifted(-1)
+    alumni = list({a.alumni_id: a for a in inp.alumni}.values())  # one row per id, last wins
+    by_id = {a.alumni_id: a for a in alumni}
+    by_year, undated = rt.group_by_year(inp.engagements, config.school_year_start)
+
+    volunteering, v_issues = tt.volunteering(_table(inp, tabs.VOLUNTEERING), year, config)
+    experiential, e_issues = tt.experiential(_table(inp, tabs.EXPERIENTIAL), year)
+    nps, n_issues = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), year, config)
+    rate = rt.engagement_rate(by_id, by_year, year)
+    built = (
+        rt.alumni_base(alumni),
+        rt.time_since_graduation(alumni, year, config),
+        rt.engagement_by_category(by_id, by_year, year),
+        rt.actions_by_department(by_year, year),
+        volunteering,
+        experiential,
+        nps,
+        rate,
+        rt.relationship_owners(alumni, inp.planned_approaches),
+        tt.framework(_table(inp, tabs.FRAMEWORK)),
+        tt.stocktaking(_table(inp, tabs.STOCKTAKING)),
+        tt.pdca(_table(inp, tabs.PDCA)),
+    )
+    prev_volunteering, _ = tt.volunteering(_table(inp, tabs.VOLUNTEERING), previous, config)
+    prev_nps, _ = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), previous, config)
+
+    engaged = len(rt.engaged_ids(by_year, year, by_id))
+    contactable = sum(a.contactable for a in alumni)
+    rate_row = rate.rows[-1]
+    headline: dict[str, float | int | str] = {
+        "school_year": year.label,
+        "previous_school_year": previous.label,
+        "alumni": len(alumni),
+        "contactable": contactable,
+        "opted_out": sum(a.opted_out for a in alumni),
+        "engaged": engaged,
+        "engaged_previous": len(rt.engaged_ids(by_year, previous, by_id)),
+        "engagement_rate": rate_row[3],
+        "engagement_rate_change": rate_row[4],
+        "actions": built[3].total[4] if built[3].total else 0,
+        "volunteers": volunteering.total[2] if volunteering.total else 0,
+        "volunteer_hours": volunteering.total[3] if volunteering.total else 0,
+        "volunteer_hours_previous": prev_volunteering.total[3] if prev_volunteering.total else 0,
+        "volunteer_value": volunteering.total[4] if volunteering.total else 0,
+        "currency": config.currency,
+        "hourly_value": config.hourly_value,
+        "experiential_actions": experiential.total[1] if experiential.total else 0,
+        "participants": experiential.total[2] if experiential.total else 0,
+        "nps": nps.total[4] if nps.total else "",
+        "nps_responses": nps.total[1] if nps.total else 0,
+        "nps_previous": prev_nps.total[4] if prev_nps.total else "",
+        "framework_gaps": sum(1 for r in built[9].rows if r[3] == "Gap"),
+    }
+    start = f"{year.start:%d %b}"
+    notes = (
+        f"School year {year.label}: {year.start.isoformat()} to {year.end.isoformat()} "
+        f"(school years start on {start}); computed on {inp.today.isoformat()}.",
+        "Percentages are in % (12.5 = 12.5 %); an empty cell means there is nothing to divide by.",
+        f"NPS: promoters score {config.promoter_min}-10, detractors 0-{config.detractor_max}.",
+        f"Volunteer hours are valued at {config.hourly_value:g} {config.currency} per hour.",
+    )
+    if undated:
+        log.info("rollup: %d engagement records without a readable date were left out", undated)
+    issues = (*v_issues, *e_issues, *n_issues)
+    log.info(
+        "rollup %s: %d alumni, %d engaged, %d actions, %d issues",
+        year.label,
+        len(alumni),
+        engaged,
+        headline["actions"],
+        len(issues),
+    )
+    return Rollup(tables=built, headline=headline, issues=issues, school_year=year, notes=notes)
+
+
+# --------------------------------------------------------------------------- layout
+
+# (table title, chart title, kind, series columns); the Total row is never charted
+CHARTS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
+    ("Engagement by alumni category", "Engaged alumni by mode and category", "column", (1, 2, 3)),
+    ("Net Promoter Score", "NPS by event", "bar", (4,)),
+    ("Engagement rate", "Engagement rate over school years (%)", "line", (3,)),
+)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where ``rollup_tab`` wrote a table: 0-based rows of the tab."""
+
+    title_row: int
+    header_row: int
+    first_row: int  # first data row
+    last_row: int  # last data row (first_row - 1 when the table has no data rows)
+    total_row: int | None
+
+
+def layout(rollup: Rollup) -> tuple[list[list[CellValue]], dict[str, Placed]]:
+    """The rows of the Rollup tab and where each table landed."""
+    rows: list[list[CellValue]] = []
+    placed: dict[str, Placed] = {}
+    for table in rollup.tables:
+        if rows:
+            rows.append([])
+        title_row = len(rows)
+        rows.append([table.title])
+        rows.append(list(table.header))
+        rows.extend(list(r) for r in table.rows)
+        last = len(rows) - 1
+        total_row = None
+        if table.total is not None:
+            total_row = len(rows)
+            rows.append(list(table.total))
+        placed[table.title] = Placed(title_row, title_row + 1, title_row + 2, last, total_row)
+    if rollup.notes:
+        rows.append([])
+        rows.append(["About these tables"])
+        rows.extend([note] for note in rollup.notes)
+    return rows, placed
+
+
+def charts(placed: Mapping[str, Placed]) -> tuple[ChartSpec, ...]:
+    """Charts beside their tables, never overlapping one another; none for a table without data."""
+    specs = []
+    free_row = 0
+    for title, chart_title, kind, series in CHARTS:
+        where = placed.get(title)
+        if where is None or where.last_row < where.first_row:
+            continue
+        anchor_row = max(where.title_row, free_row)
+        free_row = anchor_row + CHART_ROWS
+        specs.append(
+            ChartSpec(
+                title=chart_title,
+                kind=kind,  # type: ignore[arg-type]
+                header_row=where.header_row,
+                first_row=where.first_row,
+                last_row=where.last_row,
+                category_col=0,
+                series_cols=series,
+                anchor=f"{CHART_COLUMN}{anchor_row + 1}",
+            )
+        )
+    return tuple(specs)
+
+
+def rollup_tab(rollup: Rollup) -> TabWrite:
+    """The free-form ``Rollup`` tab: title (bold) / header / rows / Total, a blank row between tables."""
+    rows, placed = layout(rollup)
+    bold = tuple(sorted(p.title_row for p in placed.values()))
+    if rollup.notes:
+        bold += (len(rows) - len(rollup.notes) - 1,)
+    return TabWrite(
+        title=tabs.ROLLUP,
+        header=(),
+        rows=rows,
+        header_row=False,
+        freeze_header=False,
+        bold_rows=bold,
+        charts=charts(placed),
+        widths=(34, 22, 22, 22, 22, 22),  # labels in A, then the numbers under their headers
+    )

@@ -1,0 +1,235 @@
+"""Exact tab names and the headers of the service-owned tabs (PRODUCT.md).
+
+One place for every name, so a later localisation changes one file.
+"""
+
+from __future__ import annotations
+
+LIST_PREFIX = "List - "
+
+# Staff-entered template tabs (created by ``init``; the service never overwrites an entered cell)
+STAFF = "Staff"
+STOCKTAKING = "Stocktaking"
+FRAMEWORK = "Framework"
+STORIES = "Stories"
+ATTENDANCE = "Attendance"
+EXPERIENTIAL = "Experiential actions"
+VOLUNTEERING = "Volunteering"
+EVENT_FEEDBACK = "Event feedback"
+COMMUNICATIONS = "Communications"
+STAKEHOLDERS = "Stakeholders"
+OUTREACH = "Outreach"
+PDCA = "PDCA"
+
+TEMPLATE_TABS = (
+    STAFF,
+    STOCKTAKING,
+    FRAMEWORK,
+    STORIES,
+    ATTENDANCE,
+    EXPERIENTIAL,
+    VOLUNTEERING,
+    EVENT_FEEDBACK,
+    COMMUNICATIONS,
+    STAKEHOLDERS,
+    OUTREACH,
+    PDCA,
+)
+
+# Service-owned output tabs (rewritten each sync, protected)
+ALUMNI = "Alumni"
+REVIEW = "Review"
+OUTREACH_STATUS = "Outreach status"
+ROLLUP = "Rollup"
+DATA_ISSUES = "Data issues"
+SYNC_LOG = "Sync log"
+STATE = "_sheets_sync_state"  # hidden, protected: ids, aliases, sent mail, suppressions, lock
+
+OUTPUT_TABS = (ALUMNI, REVIEW, OUTREACH_STATUS, ROLLUP, DATA_ISSUES, SYNC_LOG, STATE)
+
+ALUMNI_HEADERS = (
+    "Alumni ID",
+    "Name",
+    "Emails",
+    "Phones",
+    "Graduation year",
+    "Qualification",
+    "Department",
+    "Category",
+    "Consent",
+    "Consent source",
+    "Owner",
+    "Owner override",  # staff-entered: survives every rewrite (keyed by Alumni ID)
+    "Also known to",
+    "Sources",
+    "Match confidence",
+    "Last contact",
+)
+ALUMNI_STAFF_COLUMNS = ("Owner override",)
+
+REVIEW_HEADERS = (
+    "Source A",
+    "Source B",
+    "Name A",
+    "Name B",
+    "Email A",
+    "Email B",
+    "Phone A",
+    "Phone B",
+    "Student ID A",
+    "Student ID B",
+    "Birth date A",
+    "Birth date B",
+    "Graduation year A",
+    "Graduation year B",
+    "Qualification A",
+    "Qualification B",
+    "Score",
+    "Reasons",
+    "Decision",  # staff-entered: Same / Different
+)
+REVIEW_STAFF_COLUMNS = ("Decision",)
+REVIEW_DECISIONS = ("Same", "Different")
+
+OUTREACH_STATUS_HEADERS = (
+    "Outreach row",
+    "Date",
+    "Alumnus (as entered)",
+    "Alumni ID",
+    "Resolved name",
+    "Owner to loop in",
+    "Purpose",
+    "Requested by",
+    "Status",
+    "Warning",
+)
+
+DATA_ISSUES_HEADERS = ("Tab", "Row", "Column", "Value", "Problem", "Fix", "List owner")
+
+SYNC_LOG_HEADERS = (
+    "Run ID",
+    "Started",
+    "Finished",
+    "Duration (s)",
+    "Outcome",
+    "Mode",
+    "Lists read",
+    "Rows read",
+    "Alumni",
+    "New alumni",
+    "Merges",
+    "Review pairs",
+    "Data issues",
+    "Mails sent",
+    "Mails failed",
+    "API calls",
+    "Message",
+)
+
+STATE_HEADERS = ("Kind", "Key", "Value", "Updated")
+
+# Headers of the staff-entered template tabs. ``init`` creates them (with help notes, dropdowns
+# and the guide's fixed rows, see templates/); the core reads them by these names.
+# A person may add columns or rows; the service never removes or overwrites what they typed.
+TEMPLATE_HEADERS: dict[str, tuple[str, ...]] = {
+    STAFF: ("Name", "Email", "Role", "Department", "Receives digest"),
+    STOCKTAKING: ("Section", "Item", "Ticked", "Answer", "Notes"),
+    FRAMEWORK: (
+        "Stage",
+        "Activity ideas",
+        "Actions already undertaken",
+        "What else can be done?",
+        "Mode",
+        "Department",
+    ),
+    STORIES: (
+        "Name",
+        "Age",
+        "VET school name",
+        "VET qualification",
+        "Graduation year",
+        "Alumni category",
+        "Current status",
+        "Current status / job role",
+        "Briefly describe what you're doing now",
+        "How did you get there (since graduation)?",
+        "Most valuable aspect of your VET school experience",
+        "Would you recommend your VET school to others? Why?",
+        "Do you stay in touch with your former VET school? How? Why?",
+        "Who is your greatest role model?",
+        "Next step in your professional career",
+        "Links",
+        "Story submitted by",
+        "Email",
+        "Interview date",
+        "Consent to publish",
+        "Photo submitted",
+    ),
+    ATTENDANCE: (
+        "Event",
+        "Event date",
+        "Name",
+        "Sex",
+        "Age",
+        "Year of graduation",
+        "Qualification",
+        "Contact (optional)",
+        "Department",
+    ),
+    EXPERIENTIAL: (
+        "Type of action",
+        "Organisers",
+        "Date",
+        "Duration",
+        "Venue",
+        "Number of participants",
+        "% Female",
+        "Department",
+    ),
+    VOLUNTEERING: (
+        "Type of contribution",
+        "Date",
+        "Volunteer name",
+        "Graduation year",
+        "Qualification",
+        "Volunteering hours",
+        "Organiser",
+        "Contact (optional)",
+        "Department",
+    ),
+    EVENT_FEEDBACK: ("Event", "Event date", "Respondent (optional)", "Score (0-10)", "Comment"),
+    COMMUNICATIONS: (
+        "Period",
+        "Channel",
+        "Recipients",
+        "Open rate (%)",
+        "Click-through rate (%)",
+        "Unsubscribe rate (%)",
+        "Followers",
+        "Interactions",
+        "Survey responses",
+    ),
+    STAKEHOLDERS: ("Stakeholder", "What's in it for them?", "What may put them off?", "Contact person"),
+    OUTREACH: ("Date", "Alumnus", "Alumni ID", "Email", "Purpose", "Requested by", "Channel", "Notes"),
+    PDCA: ("Building block", "Plan", "Do", "Check", "Act", "Status"),
+}
+
+# Fixed choices (dropdowns) shared by templates, lists and rollups.
+ALUMNI_CATEGORIES = ("Graduates", "Non-Graduates", "Certificate or Award", "Other")
+CURRENT_STATUS = ("Working for others", "Self-employed", "Further studies", "Volunteering", "Other")
+YES_NO = ("Yes", "No")
+PDCA_STATUS = ("Not started", "In progress", "Done")
+FRAMEWORK_STAGES = ("Awareness", "Belonging", "Competence", "Industry experience", "Alumni support")
+ENGAGEMENT_MODES = ("V", "E", "C")  # Volunteer, Experiential, Communication (CASE, guide §3 #4)
+STAFF_ROLES = (
+    "Alumni office",
+    "Careers office",
+    "Tutor",
+    "Mentor",
+    "Class teacher",
+    "Teacher",
+    "Head of department",
+    "School leader",
+    "Other",
+)
+OFFICE_ROLES = ("Alumni office", "Careers office")
