@@ -1,0 +1,58 @@
+"""Review decisions have exactly the effect they say (issue 15).
+
+* ``Same`` joins the two alumni and nothing else;
+* ``Different`` keeps them apart and nothing else;
+* no decision changes the Alumni ID of a row it did not name.
+
+The first test reproduces the issue's Cándida case: a Same on one pair used to be applied before
+the engine clustered, so the same-list rule then pushed a third row of the same teacher out of its
+alumnus ("1 new, 1 merged, 1 split") and proposed it again in Review with score 1.
+"""
+
+from __future__ import annotations
+
+from tests.test_master import REVIEW_HEADERS, col, review_row, sync, with_decision
+
+DECISION = col("Decision", REVIEW_HEADERS)
+
+# Ana's list holds Cándida twice: once with her phone only, once with her email, year and course.
+# Bob's list has her phone, year and course: Ana!2 ~ Bob!2 merge on name + phone; Ana!3 ~ Bob!2
+# (name with a dropped second surname, year, course: a name alone never merges in small lists)
+# waits in Review.
+HEAD = ["First name", "Surname", "Email", "Phone", "Graduation year", "Qualification"]
+CANDIDA = {
+    "Ana Martínez": [
+        HEAD,
+        ["Cándida", "Ferrer Puig", "", "+34 611 222 333", "", ""],
+        ["Candida", "Ferrer", "candida.ferrer@gmail.com", "", "2019", "Cookery"],
+        ["Rosa", "Vidal Soler", "rosa.vidal@gmail.com", "", "2018", "Welding"],
+    ],
+    "Bob Smith": [
+        HEAD,
+        ["Cándida", "Ferrer Puig", "", "+34 611 222 333", "2019", "Cocina"],
+        ["Rosa", "Vidal", "rosa.vidal@gmail.com", "", "2018", "Soldadura"],
+    ],
+}
+A2, A3, B2 = "List - Ana Martínez!2", "List - Ana Martínez!3", "List - Bob Smith!2"
+
+
+def ids(result) -> dict[str, str]:
+    return {ref: a.alumni_id for a in result.alumni for ref in a.sources}
+
+
+def test_candida_same_joins_the_pair_and_never_splits_a_third_row():
+    first = sync(CANDIDA)
+    before = ids(first)
+    assert before[A2] == before[B2] != before[A3]  # the engine's own view
+    assert review_row(first, A3, B2)[DECISION] == ""
+    second = sync(CANDIDA, first, review_tab=with_decision(first, A3, B2, "Same"))
+    after = ids(second)
+    assert after[A2] == after[B2] == after[A3]  # joined, and Ana!2 was not pushed out
+    assert after[A2] == before[A2]  # the older alumnus keeps its id; no row it did not name moved
+    assert second.split == [] and second.new_ids == []
+    assert all(after[r] == before[r] for r in before if r not in (A3,))
+    assert second.merged == [(before[A2], before[A3])]
+    undecided = [r for r in second.review_rows if not r[DECISION]]
+    assert not any({A2, B2} <= {r[0], r[1]} or {A2, A3} <= {r[0], r[1]} for r in undecided)
+    third = sync(CANDIDA, second)  # stable on the next night
+    assert ids(third) == after and third.split == [] and third.new_ids == []
