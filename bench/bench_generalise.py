@@ -22,10 +22,10 @@ from _common import pairs_of, score  # noqa: E402
 from bench_alumni import after_review, school_records  # noqa: E402
 from school_b import PROFILES, school_b, truth_pairs  # noqa: E402
 
-from sheets_sync.core import normalise as norm  # noqa: E402
-from sheets_sync.core.lists import ListOptions, read_list  # noqa: E402
-from sheets_sync.core.matching import MatchSettings, link  # noqa: E402
+from sheets_sync.core.lists.read import ListOptions, read_list  # noqa: E402
+from sheets_sync.core.matching.link import MatchSettings, link  # noqa: E402
 from sheets_sync.core.model import Grid, SourceRecord  # noqa: E402
+from sheets_sync.core.text import normalise as norm  # noqa: E402
 
 
 def b_records(profile: str, seed: int, people: int) -> tuple[list[SourceRecord], set[tuple[str, str]]]:

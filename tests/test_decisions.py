@@ -56,3 +56,35 @@ def test_candida_same_joins_the_pair_and_never_splits_a_third_row():
     assert not any({A2, B2} <= {r[0], r[1]} or {A2, A3} <= {r[0], r[1]} for r in undecided)
     third = sync(CANDIDA, second)  # stable on the next night
     assert ids(third) == after and third.split == [] and third.new_ids == []
+
+
+def test_different_keeps_the_pair_apart_and_changes_nothing_else():
+    first = sync(CANDIDA)
+    before = ids(first)
+    second = sync(CANDIDA, first, review_tab=with_decision(first, A3, B2, "Different"))
+    assert ids(second) == before  # no id moved, nothing merged or split
+    assert second.new_ids == [] and second.merged == [] and second.split == []
+    assert review_row(second, A3, B2)[DECISION] == "Different"
+    undecided = [r for r in second.review_rows if not r[DECISION]]
+    assert not any({r[0], r[1]} & {A3} for r in undecided)  # never proposed again
+
+
+def test_different_holds_when_a_new_row_would_bridge_the_two():
+    first = sync(CANDIDA)
+    second = sync(CANDIDA, first, review_tab=with_decision(first, A3, B2, "Different"))
+    bridge = ["Cándida", "Ferrer Puig", "candida.ferrer@gmail.com", "+34 611 222 333", "2019", "Cookery"]
+    carla = {"Carla Rossi": [HEAD, bridge]}  # shares Ana!3's email and Bob!2's phone
+    third = sync({**CANDIDA, **carla}, second)
+    after = ids(third)
+    assert after[A3] != after[B2]  # the decision holds
+    assert after[A2] == after[B2] == ids(second)[B2]  # and the rows it did not name keep their id
+    assert after[A3] == ids(second)[A3]
+
+
+def test_same_then_different_on_the_same_pair_separates_them_again():
+    first = sync(CANDIDA)
+    second = sync(CANDIDA, first, review_tab=with_decision(first, A3, B2, "Same"))
+    assert ids(second)[A3] == ids(second)[B2]
+    third = sync(CANDIDA, second, review_tab=with_decision(second, A3, B2, "Different"))
+    after = ids(third)
+    assert after[A3] != after[B2] and after[A2] == after[B2] == ids(second)[B2]

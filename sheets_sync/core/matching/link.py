@@ -188,6 +188,42 @@ def _pair(records, perm, scores: Scores, k: int, settings: MatchSettings, compar
     return ScoredPair(min(x, y), max(x, y), weight, settings.probability(weight), agree, differ)
 
 
+def join_decided(
+    labels: np.ndarray, must: Sequence[tuple[int, int]], cannot: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Staff ``Same`` decisions, applied *after* the engine clustered: each joins the two alumni
+    holding its rows and nothing else, so no third row is pushed out of its alumnus (applied
+    before, a Same pair could make the same-list rule refuse a row the engine had merged). A Same
+    whose join would put a pair staff marked Different in one alumnus is not applied (the two
+    decisions contradict each other; the Different, which keeps people apart, wins)."""
+    root = {int(x): int(x) for x in np.unique(labels)}
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    members: dict[int, set[int]] = {}
+    for r, label in enumerate(labels.tolist()):
+        members.setdefault(label, set()).add(r)
+    apart: dict[int, set[int]] = {}
+    for a, b in cannot:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    for a, b in sorted((min(p), max(p)) for p in must):
+        ra, rb = find(int(labels[a])), find(int(labels[b]))
+        if ra == rb:
+            continue
+        small, big = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        if any(y in members[big] for x in members[small] for y in apart.get(x, ())):
+            log.info("clustering: a Same decision contradicts a Different one; the Different holds")
+            continue
+        root[small] = big
+        members[big] |= members.pop(small)
+    return np.fromiter((find(int(x)) for x in labels.tolist()), dtype=np.int64, count=len(labels))
+
+
 def link(
     records: Sequence[SourceRecord],
     settings: MatchSettings = MatchSettings(),  # noqa: B008 - frozen, shared default is safe
@@ -221,10 +257,10 @@ def link(
     result = cluster(
         n, scores.i[edges], scores.j[edges], sid=f.sid, dob=f.dob, tab=f.tab_code, weight=scored.weight,
         conflict_at=settings.lower + settings.conflict_margin, same_list=settings.upper + settings.same_list_margin,
-        must_link=must, cannot_link=cannot, grad=f.grad, strong=scored.strong,
+        cannot_link=cannot, grad=f.grad, strong=scored.strong,
         course=np.where(f.qual_known, f.qual_code, -1), faculty=f.qual_faculty, year_slip_at=settings.upper,
     )  # fmt: skip
-    labels = result.labels
+    labels = join_decided(result.labels, must, cannot)
 
     # Clusters, in canonical order (the same whatever the input order).
     groups: dict[int, list[int]] = {}
