@@ -61,7 +61,7 @@ def school_emulator(lists: int, per_list: int, latency: float) -> SheetsEmulator
 def ours(emu: SheetsEmulator) -> tuple[int, int, float, list[TabWrite]]:
     http = RetryingHTTPClient(None, emu.session(), timeout=30.0, max_retries=6)
     wb = GSheetsWorkbook(http, KEY, account=emu.user_email)
-    wb.provision(plan_all(wb.read()))
+    wb.provision(plan_all(wb.read().grids))
     config = parse_config({"school": {"name": "Bench", "timezone": "Europe/Madrid"}}, base=Path("."))
     with wb.lock("bench", stale_after=dt.timedelta(hours=1)):
         run_sync(config, wb)  # the first sync creates the output tabs; measure a nightly one

@@ -45,7 +45,7 @@ def provision(workbook: Workbook) -> tuple[int, int]:
         snapshot = workbook.read()
     except SourceError:
         snapshot = None  # a workbook that does not exist yet
-    plans = plan_all(snapshot)
+    plans = plan_all(snapshot.grids if snapshot else None)
     workbook.provision(plans)
     return sum(p.create for p in plans), sum(len(p.edits) for p in plans)
 

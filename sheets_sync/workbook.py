@@ -26,9 +26,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sheets_sync.core.model import Grid
+__all__ = [
+    "CellEdit",
+    "CellValue",
+    "ChartSpec",
+    "ColumnFormat",
+    "Grid",
+    "ListSource",
+    "ProvisionPlan",
+    "Snapshot",
+    "TabWrite",
+    "Workbook",
+]
 
-CellValue = str | int | float | bool | dt.date | dt.datetime | None
+from sheets_sync.core.model import CellValue, Grid
+from sheets_sync.core.provision.plan import CellEdit, ColumnFormat, ProvisionPlan
 
 
 @dataclass(frozen=True)
@@ -86,37 +98,6 @@ class TabWrite:
     freeze_header: bool = True
     header_row: bool = True  # False: ``rows`` is free-form (Rollup: many tables in one tab)
     bold_rows: tuple[int, ...] = ()  # 0-based indexes into ``rows`` to show bold (table titles)
-
-
-@dataclass(frozen=True)
-class CellEdit:
-    """One cell ``init`` fills in (0-based). Only ever applied to an empty cell."""
-
-    row: int
-    col: int
-    value: CellValue
-
-
-@dataclass(frozen=True)
-class ColumnFormat:
-    """Formatting of one column of a template tab (0-based col)."""
-
-    col: int
-    width: int | None = None
-    note: str | None = None  # help note on the header cell
-    choices: tuple[str, ...] = ()  # dropdown validation below the header
-
-
-@dataclass(frozen=True)
-class ProvisionPlan:
-    """What ``init`` does to one template tab, computed by the pure core."""
-
-    title: str
-    create: bool  # the tab does not exist yet
-    header_row: int  # 0-based row of the header
-    edits: tuple[CellEdit, ...]  # only to cells that are empty now
-    columns: tuple[ColumnFormat, ...] = ()
-    freeze_rows: int = 1
 
 
 @dataclass

@@ -124,7 +124,7 @@ def test_api_calls_per_sync_do_not_depend_on_the_number_of_tabs(lists: int) -> N
         ]
         emu.set_values(KEY, f"'{title}'!A1", rows)
     wb = workbook(emu)
-    wb.provision(plan_all(wb.read()))
+    wb.provision(plan_all(wb.read().grids))
     calls = []
     for _ in range(2):  # the first sync creates the output tabs, the second rewrites them
         emu.reset_log()
@@ -246,7 +246,7 @@ def test_init_creates_the_template_tabs_and_a_second_init_changes_nothing() -> N
     emu = SheetsEmulator()
     emu.create_spreadsheet("New", key=KEY)  # a new spreadsheet: one empty "Sheet1"
     wb = workbook(emu)
-    wb.provision(plan_all(wb.read()))
+    wb.provision(plan_all(wb.read().grids))
     assert emu.sheet_titles(KEY) == list(tabs.TEMPLATE_TABS)
     staff = emu.spreadsheet(KEY).sheet_by_title(tabs.STAFF)
     assert values(emu, tabs.STAFF)[0] == list(tabs.TEMPLATE_HEADERS[tabs.STAFF])
@@ -257,7 +257,7 @@ def test_init_creates_the_template_tabs_and_a_second_init_changes_nothing() -> N
     staff.cells[(0, 0)] = {**staff.cells[(0, 0)], "note": "a person's own note"}
     emu.set_values(KEY, "Staff!A2:E2", [["Ana", "ana@school.eu", "Tutor", "Hair", "Yes"]])
     before = {t: values(emu, t) for t in tabs.TEMPLATE_TABS}
-    plans = plan_all(wb.read())
+    plans = plan_all(wb.read().grids)
     assert all(p.edits == () for p in plans)
     wb.provision(plans)
     assert {t: values(emu, t) for t in tabs.TEMPLATE_TABS} == before
@@ -269,7 +269,7 @@ def test_init_refuses_when_a_planned_cell_was_filled_meanwhile() -> None:
     emu = new_emulator(tabs.PDCA)
     emu.set_values(KEY, "PDCA!A1", [list(tabs.TEMPLATE_HEADERS[tabs.PDCA])])
     wb = workbook(emu)
-    plans = plan_all(wb.read())
+    plans = plan_all(wb.read().grids)
     emu.set_values(KEY, "PDCA!A2", [["typed meanwhile"]])
     before = emu.to_json()
     with pytest.raises(ConcurrentEditError, match="run init again"):
@@ -443,7 +443,7 @@ def test_emulator_state_file_runs_init_and_keeps_state_across_runs(tmp_path: Pat
     config = parse_config({"google": {"spreadsheet": "DEMO", "emulator": str(state)}}, base=tmp_path)
     wb = open_spreadsheet(config)
     assert not state.exists()
-    wb.provision(plan_all(wb.read()))
+    wb.provision(plan_all(wb.read().grids))
     assert state.exists()
     again = open_spreadsheet(config).read()
     assert list(again.grids) == list(tabs.TEMPLATE_TABS)

@@ -11,7 +11,7 @@ from sheets_sync.core.model import Grid
 from sheets_sync.core.provision.plan import find_header_row, plan_all, plan_provision
 from sheets_sync.core.provision.templates import TemplateSpec, load_template, load_templates, parse_template
 from sheets_sync.errors import SourceError
-from sheets_sync.workbook import ProvisionPlan, Snapshot
+from sheets_sync.workbook import ProvisionPlan
 
 # ---------------------------------------------------------------- helpers
 
@@ -228,7 +228,7 @@ def test_plan_is_idempotent_on_every_template() -> None:
     snapshot_grids: dict[str, Grid] = {}
     for plan in plan_all(None):
         snapshot_grids[plan.title] = apply(None, plan)
-    again = plan_all(Snapshot(grids=snapshot_grids, version="v"))
+    again = plan_all(snapshot_grids)
     assert [p.edits for p in again] == [()] * len(tabs.TEMPLATE_TABS)
     assert not any(p.create for p in again)
 

@@ -50,7 +50,7 @@ def make_file(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 def init(path: Path) -> XlsxWorkbook:
     wb = XlsxWorkbook(path, backups=3)
     snapshot = wb.read() if path.exists() else None
-    wb.provision(plan_all(snapshot))
+    wb.provision(plan_all(snapshot.grids if snapshot else None))
     return wb
 
 
@@ -265,7 +265,7 @@ def test_commit_and_init_refuse_while_excel_or_libreoffice_has_it_open(
     with pytest.raises(ConcurrentEditError, match="open in Excel or LibreOffice"):
         wb.commit(snapshot, writes([["x"]]))
     with pytest.raises(ConcurrentEditError):
-        wb.provision(plan_all(snapshot))
+        wb.provision(plan_all(snapshot.grids))
     assert path.read_bytes() == before
 
 
@@ -392,7 +392,7 @@ def test_init_again_after_people_entered_data_changes_no_entered_cell(tmp_path: 
     assert list(after)[-1] == tabs.OUTREACH
     assert after[tabs.STAFF].rows[0][5:] == ("", "Phone (my column)")  # no header added to Staff
     # a third init changes nothing at all, and dropdowns do not pile up
-    assert all(p.edits == () for p in plan_all(wb.read()))
+    assert all(p.edits == () for p in plan_all(wb.read().grids))
     init(path)
     staff = openpyxl.load_workbook(path)[tabs.STAFF]
     assert len(staff.data_validations.dataValidation) == 2
@@ -402,7 +402,7 @@ def test_init_refuses_when_a_planned_cell_was_filled_meanwhile(tmp_path: Path) -
     path = tmp_path / "wb.xlsx"
     make_file(path, {tabs.PDCA: [list(tabs.TEMPLATE_HEADERS[tabs.PDCA])]})
     wb = XlsxWorkbook(path)
-    plans = plan_all(wb.read())
+    plans = plan_all(wb.read().grids)
     book = openpyxl.load_workbook(path)
     book[tabs.PDCA]["A2"] = "typed meanwhile"
     book.save(path)

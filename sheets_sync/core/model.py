@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+CellValue = str | int | float | bool | dt.date | dt.datetime | None  # one cell as written
 
 
 @dataclass(frozen=True)

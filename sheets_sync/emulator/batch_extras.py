@@ -33,10 +33,17 @@ def _sheet(ss: Spreadsheet, sheet_id: Any) -> Sheet:
     return sheet
 
 
-def _dimension_range(ss: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
-    from sheets_sync.emulator.batch_update import _dimension_range as resolve_dims
-
-    return resolve_dims(ss, rng)
+def dimension_range(ss: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
+    sheet = _sheet(ss, rng.get("sheetId"))
+    dim = rng.get("dimension")
+    if dim not in ("ROWS", "COLUMNS"):
+        raise Invalid("range.dimension must be ROWS or COLUMNS.")
+    size = sheet.rows if dim == "ROWS" else sheet.cols
+    start = int(rng.get("startIndex") or 0)
+    end = int(rng["endIndex"]) if rng.get("endIndex") is not None else size
+    if start < 0 or end < start:
+        raise Invalid(f"Invalid dimension range: startIndex {start}, endIndex {end}.")
+    return sheet, dim, start, end
 
 
 def add_named_range(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -160,7 +167,7 @@ def _groups(sheet: Sheet, dim: str) -> list[dict[str, Any]]:
 
 
 def add_dimension_group(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    sheet, dim, start, end = _dimension_range(ss, req.get("range") or {})
+    sheet, dim, start, end = dimension_range(ss, req.get("range") or {})
     groups = _groups(sheet, dim)
     depth = 1 + sum(1 for g in groups if g["range"]["startIndex"] <= start and end <= g["range"]["endIndex"])
     groups.append({"range": {"dimension": dim, "startIndex": start, "endIndex": end}, "depth": depth})
@@ -171,7 +178,7 @@ def add_dimension_group(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> d
 
 
 def delete_dimension_group(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    sheet, dim, start, end = _dimension_range(ss, req.get("range") or {})
+    sheet, dim, start, end = dimension_range(ss, req.get("range") or {})
     groups = _groups(sheet, dim)
     match = [g for g in groups if (g["range"]["startIndex"], g["range"]["endIndex"]) == (start, end)]
     if not match:

@@ -38,6 +38,7 @@ Handler = Callable[[Spreadsheet, dict[str, Any], Context], dict[str, Any] | None
 
 _mask = extras._mask  # one definition of the field-mask and sheet-id checks, shared with extras
 _sheet = extras._sheet
+_dimension_range = extras.dimension_range
 
 
 def _check_cells(ss: Spreadsheet) -> None:
@@ -183,19 +184,6 @@ def update_spreadsheet_properties(ss: Spreadsheet, req: dict[str, Any], ctx: Con
     ss.properties = apply_update_mask(ss.properties, req.get("properties") or {}, tree)
     if not ss.properties.get("title"):
         raise Invalid("The spreadsheet title cannot be empty.")
-
-
-def _dimension_range(ss: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
-    sheet = _sheet(ss, rng.get("sheetId"))
-    dim = rng.get("dimension")
-    if dim not in ("ROWS", "COLUMNS"):
-        raise Invalid("range.dimension must be ROWS or COLUMNS.")
-    size = sheet.rows if dim == "ROWS" else sheet.cols
-    start = int(rng.get("startIndex") or 0)
-    end = int(rng["endIndex"]) if rng.get("endIndex") is not None else size
-    if start < 0 or end < start:
-        raise Invalid(f"Invalid dimension range: startIndex {start}, endIndex {end}.")
-    return sheet, dim, start, end
 
 
 def insert_dimension(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> None:

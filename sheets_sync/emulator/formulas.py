@@ -5,6 +5,7 @@ Anything else is "unsupported" (``None``) and the cell reads back as its formula
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,9 +16,17 @@ Lookup = Callable[[int, int], Any]
 
 
 def general_number(number: float) -> str:
-    from sheets_sync.emulator.values import general_number as fmt
-
-    return fmt(number)
+    if number == 0:
+        return "0"
+    if abs(number) >= 1e15 or abs(number) < 1e-10:
+        mantissa, _, exp = f"{number:.5E}".partition("E")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
+    digits = max(0, 10 - max(0, int(math.floor(math.log10(abs(number)))) + 1) + 1)
+    text = f"{round(number, min(digits, 10)):.{min(digits, 10)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 _TOKEN = re.compile(

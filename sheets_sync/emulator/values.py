@@ -12,11 +12,10 @@ back as its own text.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Any
 
-from sheets_sync.emulator.formulas import Lookup, evaluate_formula
+from sheets_sync.emulator.formulas import Lookup, evaluate_formula, general_number
 
 EPOCH = dt.datetime(1899, 12, 30)
 _NUMBER = re.compile(r"^([+-]?)(\$?)((?:\d{1,3}(?:,\d{3})+)|\d*)(\.\d*)?([eE][+-]?\d+)?(%?)$")
@@ -183,20 +182,6 @@ def format_value(value: dict[str, Any] | None, numfmt: dict[str, Any] | None) ->
     if numfmt and numfmt.get("pattern") is not None or numfmt and numfmt.get("type"):
         return apply_pattern(number, numfmt)
     return general_number(number)
-
-
-def general_number(number: float) -> str:
-    if number == 0:
-        return "0"
-    if abs(number) >= 1e15 or abs(number) < 1e-10:
-        mantissa, _, exp = f"{number:.5E}".partition("E")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
-    digits = max(0, 10 - max(0, int(math.floor(math.log10(abs(number)))) + 1) + 1)
-    text = f"{round(number, min(digits, 10)):.{min(digits, 10)}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def apply_pattern(number: float, numfmt: dict[str, Any]) -> str:

@@ -23,11 +23,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment
 
-from sheets_sync.app.report import SyncReport
 from sheets_sync.config.load import DigestConfig
 from sheets_sync.core.digest.items import (
     OPTED_OUT,
@@ -94,9 +93,24 @@ class Mail:
     items: tuple[str, ...] = ()  # the notification item keys this mail carries
 
 
+class RunFacts(Protocol):
+    """What the office digest tells about the run; the application's ``SyncReport`` is one."""
+
+    @property
+    def alumni(self) -> int: ...
+    @property
+    def new_alumni(self) -> Sequence[str]: ...  # Alumni IDs
+    @property
+    def merged(self) -> Sequence[tuple[str, str]]: ...  # (surviving id, absorbed id)
+    @property
+    def review_pairs(self) -> int: ...
+    @property
+    def new_review_pairs(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class DigestInput:
-    report: SyncReport
+    report: RunFacts
     alumni: Sequence[Alumnus]
     staff: Table
     outreach_rows: Sequence[Sequence[Any]]  # rows under tabs.OUTREACH_STATUS_HEADERS
@@ -208,7 +222,7 @@ def _entry_date(entry: object, default: str) -> str:
     return str(entry.get("date", default)) if isinstance(entry, dict) else default
 
 
-def _merge_backlog(state: State, report: SyncReport, today: str) -> dict[str, Any]:
+def _merge_backlog(state: State, report: RunFacts, today: str) -> dict[str, Any]:
     """Changes since the last office digest: the stored ones plus this run's."""
     stored = state.get("digest", BACKLOG_KEY) or {}
     old = stored if isinstance(stored, dict) else {}

@@ -19,15 +19,46 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from sheets_sync.core.model import Grid
+from sheets_sync.core.model import CellValue, Grid
 from sheets_sync.core.provision.templates import TemplateSpec, load_templates
 from sheets_sync.errors import SourceError
-from sheets_sync.workbook import CellEdit, ColumnFormat, ProvisionPlan, Snapshot
 
 log = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class CellEdit:
+    """One cell ``init`` fills in (0-based). Only ever applied to an empty cell."""
+
+    row: int
+    col: int
+    value: CellValue
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """Formatting of one column of a template tab (0-based col)."""
+
+    col: int
+    width: int | None = None
+    note: str | None = None  # help note on the header cell
+    choices: tuple[str, ...] = ()  # dropdown validation below the header
+
+
+@dataclass(frozen=True)
+class ProvisionPlan:
+    """What ``init`` does to one template tab, computed by the pure core."""
+
+    title: str
+    create: bool  # the tab does not exist yet
+    header_row: int  # 0-based row of the header
+    edits: tuple[CellEdit, ...]  # only to cells that are empty now
+    columns: tuple[ColumnFormat, ...] = ()
+    freeze_rows: int = 1
 
 
 def _norm(text: str) -> str:
@@ -139,12 +170,12 @@ def plan_provision(existing: Grid | None, spec: TemplateSpec) -> ProvisionPlan:
 
 
 def plan_all(
-    snapshot: Snapshot | Mapping[str, Grid] | None, specs: Sequence[TemplateSpec] | None = None
+    snapshot: Mapping[str, Grid] | None, specs: Sequence[TemplateSpec] | None = None
 ) -> list[ProvisionPlan]:
     """Plans for every template (default: all of ``templates/``), in order; every conflicting tab
     is reported at once in one SourceError. ``snapshot`` is None for a workbook not created yet.
     """
-    grids: Mapping[str, Grid] = snapshot.grids if isinstance(snapshot, Snapshot) else (snapshot or {})
+    grids: Mapping[str, Grid] = snapshot or {}
     specs = load_templates() if specs is None else specs
     plans, problems = [], []
     for spec in specs:

@@ -2,10 +2,10 @@
 
 ``build_rollup(RollupInput) -> Rollup`` computes every table for the current school year (pure,
 never raises on bad input: unreadable cells come back in ``Rollup.issues``);
-``rollup_tab(Rollup) -> TabWrite`` lays them out one under the other, with native charts beside.
+:func:`sheets_sync.app.outputs.rollup_tab` lays them out in the tab, with native charts beside.
 
-The tables themselves live in :mod:`.rollup_tables` (master list and engagements) and
-:mod:`.rollup_templates` (staff-entered template tabs); school years in :mod:`.school_year`.
+The tables themselves live in :mod:`.alumni` (master list and engagements) and
+:mod:`.templates` (staff-entered template tabs); school years in :mod:`sheets_sync.core.text.school_year`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from sheets_sync.core.rollup import alumni as rt
 from sheets_sync.core.rollup import templates as tt
 from sheets_sync.core.rollup.alumni import RollupTable
 from sheets_sync.core.text.school_year import SchoolYear, school_year_of
-from sheets_sync.workbook import CellValue, ChartSpec, TabWrite
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RollupInput", "RollupTable", "Rollup", "build_rollup", "rollup_tab", "TITLES"]
+__all__ = ["RollupInput", "RollupTable", "Rollup", "build_rollup", "TITLES"]
 
 TITLES = (
     "Alumni base",
@@ -43,8 +42,6 @@ TITLES = (
     "Stocktaking",
     "PDCA",
 )
-CHART_COLUMN = "H"  # charts sit right of the tables (tables use columns A..E)
-CHART_ROWS = 20  # rows a chart covers: the next chart is anchored at least this far below
 
 
 # headline key -> label shown by ``Rollup.display_headline`` (docs/rollup.md lists every key)
@@ -187,86 +184,3 @@ def build_rollup(inp: RollupInput) -> Rollup:
 # --------------------------------------------------------------------------- layout
 
 # (table title, chart title, kind, series columns); the Total row is never charted
-CHARTS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
-    ("Engagement by alumni category", "Engaged alumni by mode and category", "column", (1, 2, 3)),
-    ("Net Promoter Score", "NPS by event", "bar", (4,)),
-    ("Engagement rate", "Engagement rate over school years (%)", "line", (3,)),
-)
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where ``rollup_tab`` wrote a table: 0-based rows of the tab."""
-
-    title_row: int
-    header_row: int
-    first_row: int  # first data row
-    last_row: int  # last data row (first_row - 1 when the table has no data rows)
-    total_row: int | None
-
-
-def layout(rollup: Rollup) -> tuple[list[list[CellValue]], dict[str, Placed]]:
-    """The rows of the Rollup tab and where each table landed."""
-    rows: list[list[CellValue]] = []
-    placed: dict[str, Placed] = {}
-    for table in rollup.tables:
-        if rows:
-            rows.append([])
-        title_row = len(rows)
-        rows.append([table.title])
-        rows.append(list(table.header))
-        rows.extend(list(r) for r in table.rows)
-        last = len(rows) - 1
-        total_row = None
-        if table.total is not None:
-            total_row = len(rows)
-            rows.append(list(table.total))
-        placed[table.title] = Placed(title_row, title_row + 1, title_row + 2, last, total_row)
-    if rollup.notes:
-        rows.append([])
-        rows.append(["About these tables"])
-        rows.extend([note] for note in rollup.notes)
-    return rows, placed
-
-
-def charts(placed: Mapping[str, Placed]) -> tuple[ChartSpec, ...]:
-    """Charts beside their tables, never overlapping one another; none for a table without data."""
-    specs = []
-    free_row = 0
-    for title, chart_title, kind, series in CHARTS:
-        where = placed.get(title)
-        if where is None or where.last_row < where.first_row:
-            continue
-        anchor_row = max(where.title_row, free_row)
-        free_row = anchor_row + CHART_ROWS
-        specs.append(
-            ChartSpec(
-                title=chart_title,
-                kind=kind,  # type: ignore[arg-type]
-                header_row=where.header_row,
-                first_row=where.first_row,
-                last_row=where.last_row,
-                category_col=0,
-                series_cols=series,
-                anchor=f"{CHART_COLUMN}{anchor_row + 1}",
-            )
-        )
-    return tuple(specs)
-
-
-def rollup_tab(rollup: Rollup) -> TabWrite:
-    """The free-form ``Rollup`` tab: title (bold) / header / rows / Total, a blank row between tables."""
-    rows, placed = layout(rollup)
-    bold = tuple(sorted(p.title_row for p in placed.values()))
-    if rollup.notes:
-        bold += (len(rows) - len(rollup.notes) - 1,)
-    return TabWrite(
-        title=tabs.ROLLUP,
-        header=(),
-        rows=rows,
-        header_row=False,
-        freeze_header=False,
-        bold_rows=bold,
-        charts=charts(placed),
-        widths=(34, 22, 22, 22, 22, 22),  # labels in A, then the numbers under their headers
-    )
