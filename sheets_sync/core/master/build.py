@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from sheets_sync.core.master.review import (
 from sheets_sync.core.matching.link import Linkage, MatchSettings, link
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, SourceRecord
 from sheets_sync.core.state import State
+from sheets_sync.core.text.normalise import fold
 from sheets_sync.schema import ALUMNI, ALUMNI_HEADERS
 
 log = logging.getLogger(__name__)
@@ -261,20 +263,56 @@ def _accents(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
 
 
-def best_name(recs: Sequence[SourceRecord]) -> str:
-    """The most complete name (most words that are not initials), then the most frequent, then the
-    form with accents and mixed case, then alphabetical."""
-    names = [n for n in (_name(r) for r in recs) if n]
-    if len(set(names)) <= 1:
-        return names[0] if names else ""
-    forms = _count(name_key(n) for n in names)
+def _supports(record_words: list[str], form_words: list[str]) -> bool:
+    """Every word of a row's name is a word of ``form`` (or an initial of one): "Carlota Carbonell"
+    supports "Carlota Carbonell Landa"; "Carleta Carbonell Landa" does not."""
+    pool = list(form_words)
+    for w in record_words:
+        hit = next((f for f in pool if f == w or (len(w) == 1 and f.startswith(w))), None)
+        if hit is None:
+            return False
+        pool.remove(hit)
+    return True
 
-    def words(key: str) -> int:
+
+def best_name(recs: Sequence[SourceRecord]) -> str:
+    """The name most source rows agree on: each distinct form (accents, case and word order
+    ignored) counts the rows whose every name word it contains, so "Carlota Carbonell" backs
+    "Carlota Carbonell Landa" and a typo seen once ("Carleta") never beats two agreeing rows.
+    Ties: the form with more words spelled as in the alumnus's email addresses (a school address
+    is made from the registered name: "asdrubal.torrecilla@" settles Torrecilla / Torreecilla),
+    then the form of the most recent row (last contact), then the most complete form (most words
+    that are not initials), then alphabetical. Shown as typed with accents and mixed case."""
+    named = [(n, r) for n, r in ((_name(r), r) for r in recs) if n]
+    if not named:
+        return ""
+    if len({n for n, _ in named}) == 1:
+        return named[0][0]
+    keys = [name_key(n) for n, _ in named]
+    words = [k.split() for k in keys]
+    forms = sorted(set(keys))
+    support = {f: sum(1 for w in words if _supports(w, f.split())) for f in forms}
+    latest = {
+        f: max((r.last_contact for (_, r), k in zip(named, keys, strict=True) if k == f), default="")
+        for f in forms
+    }
+
+    def complete(key: str) -> int:
         return sum(1 for w in key.split() if len(w) > 1)
 
-    key = min(forms, key=lambda k: (-words(k), -forms[k], k))
-    shown = _count(n for n in names if name_key(n) == key)
+    mailed = {w for r in recs for e in r.emails for w in _WORDS.split(fold(e.split("@")[0])) if len(w) > 1}
+    spelled = {f: sum(1 for w in f.split() if w in mailed) for f in forms}  # as in an email address
+    key = min(forms, key=lambda f: (-support[f], -spelled[f], _desc(latest[f]), -complete(f), f))
+    shown = _count(n for n, k in zip((n for n, _ in named), keys, strict=True) if k == key)
     return min(shown, key=lambda n: (-_accents(n), n.isupper() or n.islower(), -shown[n], n))
+
+
+_WORDS = re.compile(r"[^a-z]+")
+
+
+def _desc(iso: str) -> tuple[int, ...]:
+    """Sort key putting the most recent ISO date first (no date last)."""
+    return tuple(-ord(c) for c in iso) if iso else (1,)
 
 
 def _count(values: Iterable[str]) -> dict[str, int]:
