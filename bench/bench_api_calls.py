@@ -30,7 +30,7 @@ import gspread
 from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
 from sheets_sync.adapters.gsheets.workbook import GSheetsWorkbook
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import parse_config
+from sheets_sync.config import parse_config
 from sheets_sync.core.provision.plan import plan_all
 from sheets_sync.demo import generate_school, write_demo_workbook
 from sheets_sync.emulator import FakeClock, SheetsEmulator

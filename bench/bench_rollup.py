@@ -8,7 +8,7 @@ import random
 import time
 
 from sheets_sync.app.outputs import rollup_tab
-from sheets_sync.config.load import RollupConfig
+from sheets_sync.config import RollupConfig
 from sheets_sync.core.model import Alumnus, Engagement
 from sheets_sync.core.rollup.build import RollupInput, build_rollup
 

@@ -79,7 +79,7 @@ def emit(result: dict[str, Any]) -> None:
 
 def child_make(path: Path, rows: int) -> None:
     from sheets_sync import wiring as adapters
-    from sheets_sync.config.load import Config
+    from sheets_sync.config import Config
     from sheets_sync.demo import generate_school, write_demo_workbook
 
     start = time.perf_counter()
@@ -105,7 +105,7 @@ def _year_end() -> int:
 
 def child_sync(path: Path, profile: Path | None) -> None:
     from sheets_sync.commands import run_once
-    from sheets_sync.config.load import Config
+    from sheets_sync.config import Config
 
     config = Config(workbook=path, backups=0, timezone="Europe/Brussels")
     cpu_steps = _record_step_cpu()

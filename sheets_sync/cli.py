@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sheets_sync import __version__
-from sheets_sync.config.load import Config, GoogleConfig, load_config
+from sheets_sync.config import Config, GoogleConfig, load_config
 from sheets_sync.errors import ConfigError, DataIssuesFound, SheetsSyncError
 
 log = logging.getLogger("sheets_sync")

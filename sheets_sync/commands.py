@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sheets_sync import wiring as adapters
 from sheets_sync.app.report import SyncReport
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.errors import ConfigError, DataIssuesFound
 
 log = logging.getLogger(__name__)

@@ -233,3 +233,27 @@ STAFF_ROLES = (
     "Other",
 )
 OFFICE_ROLES = ("Alumni office", "Careers office")
+
+
+# The fields a teacher list's columns may be mapped to ([lists.columns] in the config, headers.py)
+FIELDS = (
+    "first_name",
+    "surname",
+    "full_name",
+    "email",
+    "phone",
+    "student_id",
+    "birth_date",
+    "graduation_year",
+    "qualification",
+    "department",
+    "category",
+    "role",
+    "strength",
+    "last_contact",
+    "consent",
+    "notes",
+    "address",
+    "postcode",
+    "city",
+)

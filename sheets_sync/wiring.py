@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync.app.inputs import ExternalList
-from sheets_sync.config.load import Config, ListConfig
+from sheets_sync.config import Config, ListConfig
 from sheets_sync.errors import ConfigError, SourceError
 from sheets_sync.workbook import ListSource, Workbook
 

@@ -9,7 +9,7 @@ from functools import cache
 
 from sheets_sync import schema as tabs
 from sheets_sync.app.report import SyncReport
-from sheets_sync.config.load import DigestConfig, RollupConfig
+from sheets_sync.config import DigestConfig, RollupConfig
 from sheets_sync.core.digest.build import DigestInput
 from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid

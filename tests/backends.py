@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheets_sync import schema as tabs
-from sheets_sync.config.load import Config, GoogleConfig, parse_config
+from sheets_sync.config import Config, GoogleConfig, parse_config
 from sheets_sync.workbook import Snapshot
 
 BACKENDS = ["xlsx"]

@@ -13,7 +13,7 @@ from sheets_sync.adapters.mail.queue import MailQueue
 from sheets_sync.adapters.mail.send import SmtpMailer
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import DigestConfig, SmtpConfig, parse_config
+from sheets_sync.config import DigestConfig, SmtpConfig, parse_config
 from sheets_sync.demo import generate_school, write_demo_workbook
 from sheets_sync.errors import BackendError
 

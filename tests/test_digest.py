@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from jinja2 import UndefinedError
 
-from sheets_sync.config.load import DigestConfig
+from sheets_sync.config import DigestConfig
 from sheets_sync.core.digest.build import (
     OPTED_OUT,
     Mail,

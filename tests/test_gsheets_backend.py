@@ -18,7 +18,7 @@ from sheets_sync.adapters.gsheets.lock import LOCK_KEY
 from sheets_sync.adapters.gsheets.workbook import GSheetsListSource, open_spreadsheet
 from sheets_sync.adapters.gsheets.write import PROTECT_TAG
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import Config, GoogleConfig, ListConfig, parse_config
+from sheets_sync.config import Config, GoogleConfig, ListConfig, parse_config
 from sheets_sync.core.provision.plan import plan_all
 from sheets_sync.emulator import SheetsEmulator
 from sheets_sync.errors import BackendError, ConcurrentEditError, ConfigError, LockHeldError, SourceError

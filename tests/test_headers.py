@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sheets_sync.config.load import FIELDS
 from sheets_sync.core.lists.headers import VOCABULARY, detect_header, guess_field, map_columns
 from sheets_sync.core.model import Grid
 from sheets_sync.core.text.normalise import LANGUAGES, fold
+from sheets_sync.schema import FIELDS
 
 
 @pytest.mark.parametrize(

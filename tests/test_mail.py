@@ -28,7 +28,7 @@ from sheets_sync.adapters.mail.send import (
     mailer_from_config,
     message_id,
 )
-from sheets_sync.config.load import Config, DigestConfig, SmtpConfig
+from sheets_sync.config import Config, DigestConfig, SmtpConfig
 from sheets_sync.core.digest.build import OPTED_OUT, Mail, plan_digests
 from sheets_sync.core.state import State
 from sheets_sync.errors import DeliveryError

@@ -10,7 +10,7 @@ from sheets_sync import schema as tabs
 from sheets_sync import wiring as adapters
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import ListConfig, parse_config
+from sheets_sync.config import ListConfig, parse_config
 
 
 def _book(path, sheets):

@@ -27,7 +27,7 @@ from sheets_sync import schema as tabs
 from sheets_sync import wiring as adapters
 from sheets_sync.app.privacy import export, forget
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import SmtpConfig, parse_config
+from sheets_sync.config import SmtpConfig, parse_config
 from sheets_sync.core.master.build import consent_of
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.privacy import (

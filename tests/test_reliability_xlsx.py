@@ -38,7 +38,7 @@ from sheets_sync import wiring as adapters
 from sheets_sync.adapters.xlsx.lock import lock_path_for
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.commands import run_once
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.demo import generate_school
 from sheets_sync.errors import ConcurrentEditError
 from sheets_sync.workbook import Snapshot

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sheets_sync import schema as tabs
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.app.outputs import rollup_tab
-from sheets_sync.config.load import RollupConfig
+from sheets_sync.config import RollupConfig
 from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import Alumnus, Engagement, Grid
 from sheets_sync.core.rollup.build import TITLES, Rollup, RollupInput, build_rollup

@@ -14,7 +14,7 @@ from pathlib import Path
 import schedule
 
 from sheets_sync.app.schedule import NightlyLoop
-from sheets_sync.config.load import ScheduleConfig, parse_config
+from sheets_sync.config import ScheduleConfig, parse_config
 from sheets_sync.errors import LockHeldError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -34,7 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sheets_sync import schema as tabs
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.app.sync import run_sync
-from sheets_sync.config.load import parse_config
+from sheets_sync.config import parse_config
 from sheets_sync.core.lists.headers import VOCABULARY
 
 EXAMPLES = 70

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync import schema as tabs
-from sheets_sync.config.load import Config, ListConfig
+from sheets_sync.config import Config, ListConfig
 from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import DataIssue, Grid, ListSummary, SourceRecord

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync import schema as tabs
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.core.master.identity import fingerprints, follow_alias, normalise_id
 from sheets_sync.core.model import Alumnus, Grid, SourceRecord
 from sheets_sync.core.privacy import (

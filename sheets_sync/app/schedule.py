@@ -16,7 +16,7 @@ from typing import Any
 
 import schedule
 
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.errors import LockHeldError, SheetsSyncError
 
 log = logging.getLogger(__name__)

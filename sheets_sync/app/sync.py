@@ -24,7 +24,7 @@ from sheets_sync import schema as tabs
 from sheets_sync.app.inputs import ExternalList, dedupe_issues, read_lists, read_template_tables
 from sheets_sync.app.outputs import build_writes
 from sheets_sync.app.report import StepTiming, SyncReport
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.core.digest.build import DigestInput, Mail, plan_digests
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.master.build import MasterInput, MasterResult, build_master

@@ -1,5 +1,7 @@
-"""The configuration as frozen dataclasses (built by :mod:`sheets_sync.config.load`, which parses the
-TOML file, the environment and command-line overrides into them).
+"""The configuration as frozen dataclasses: the one home of every default.
+
+:mod:`sheets_sync.config.load` fills them from the TOML file, the environment and the command line,
+setting only the keys that are present; anything absent keeps the default written here.
 
 Secrets (SMTP password, Google key) never live here: only env variable names / file paths.
 """
@@ -13,28 +15,6 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG_PATH = Path("config/sheets_sync.toml")
-
-FIELDS = (
-    "first_name",
-    "surname",
-    "full_name",
-    "email",
-    "phone",
-    "student_id",
-    "birth_date",
-    "graduation_year",
-    "qualification",
-    "department",
-    "category",
-    "role",
-    "strength",
-    "last_contact",
-    "consent",
-    "notes",
-    "address",
-    "postcode",
-    "city",
-)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ COUNTRY_CODES = {"en": "44", "es": "34", "it": "39", "nl": "31", "et": "372"}
 REGIONS = {"en": "GB", "es": "ES", "it": "IT", "nl": "NL", "et": "EE"}
 
 # The fields a teacher's column can hold (the keys of ``HEADERS``).
-from sheets_sync.config.load import FIELDS  # noqa: E402,F401  (re-exported: one list of fields for all)
+from sheets_sync.schema import FIELDS  # noqa: E402,F401  (re-exported: one list of fields for all)
 
 HEADERS: dict[str, dict[str, str]] = {
     "en": {

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import requests
 
-from sheets_sync.config.load import GoogleConfig
+from sheets_sync.config import GoogleConfig
 from sheets_sync.errors import ConfigError
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"

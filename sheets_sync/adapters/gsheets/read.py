@@ -17,7 +17,7 @@ from sheets_sync.adapters.gsheets.auth import authorized_session, spreadsheet_ke
 from sheets_sync.adapters.gsheets.cells import quote
 from sheets_sync.adapters.gsheets.dates import dates_as_iso, month_first
 from sheets_sync.adapters.gsheets.http import RetryingHTTPClient
-from sheets_sync.config.load import Config, ListConfig
+from sheets_sync.config import Config, ListConfig
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import BackendError, ConfigError, SourceError
 from sheets_sync.workbook import BackendStats, ListSource

@@ -44,7 +44,7 @@ from sheets_sync.adapters.gsheets.read import (
     rows_as_text,
 )
 from sheets_sync.adapters.gsheets.write import PROTECT_TAG, Plan, TabState, plan_provision, plan_tab
-from sheets_sync.config.load import Config
+from sheets_sync.config import Config
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import BackendError, ConcurrentEditError, ConfigError, SheetsSyncError, SourceError
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook

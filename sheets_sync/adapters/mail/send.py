@@ -31,7 +31,7 @@ from email.parser import BytesParser
 from email.utils import formatdate
 from pathlib import Path
 
-from sheets_sync.config.load import Config, SmtpConfig
+from sheets_sync.config import Config, SmtpConfig
 from sheets_sync.core.digest.build import Mail
 from sheets_sync.errors import DeliveryError
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment
 
-from sheets_sync.config.load import DigestConfig
+from sheets_sync.config.model import DigestConfig
 from sheets_sync.core.digest.items import (
     OPTED_OUT,
     Box,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.config.load import DigestConfig
+from sheets_sync.config.model import DigestConfig
 from sheets_sync.core.lists.tables import Table, header_key
 from sheets_sync.core.model import Alumnus, DataIssue
 from sheets_sync.schema import OFFICE_ROLES, OUTREACH_STATUS_HEADERS

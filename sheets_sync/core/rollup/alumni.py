@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sheets_sync.config.load import RollupConfig
+from sheets_sync.config.model import RollupConfig
 from sheets_sync.core.lists.tables import header_key
 from sheets_sync.core.model import Alumnus, Engagement
 from sheets_sync.core.text.school_year import SchoolYear, parse_date, school_year_of

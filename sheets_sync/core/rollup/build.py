@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync import schema as tabs
-from sheets_sync.config.load import RollupConfig
+from sheets_sync.config.model import RollupConfig
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement
 from sheets_sync.core.rollup import alumni as rt

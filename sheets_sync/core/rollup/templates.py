@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sheets_sync.config.load import RollupConfig
+from sheets_sync.config.model import RollupConfig
 from sheets_sync.core.lists.tables import Table, TableRow, header_key
 from sheets_sync.core.model import DataIssue
 from sheets_sync.core.rollup.alumni import Cell, RollupTable, percent
