@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -30,6 +31,9 @@ MODES = (
     ("Communication (C)", "Communication"),
 )
 DRAWN_KEPT = 4  # drawings kept per chart kind: a run needs two (digest and factsheet)
+# Every text drawn is literal: an event called "Quiz night $$" or "Talk: $\\LaTeX$" is a label, not
+# mathtext (which would raise on it and stop the night's run), and never goes through TeX.
+LITERAL_TEXT = rc_context({"text.parse_math": False, "text.usetex": False})
 
 
 def _tables(rollup: Any) -> dict[str, Any]:
@@ -85,6 +89,7 @@ def engagement_by_mode(table: Any, min_count: int = 0) -> bytes | None:
 
 
 @lru_cache(maxsize=DRAWN_KEPT)
+@LITERAL_TEXT
 def _mode_bars(labels: tuple[str, ...], series: tuple[tuple[float, ...], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
@@ -120,6 +125,7 @@ def engagement_rate(table: Any, min_count: int = 0) -> bytes | None:
 
 
 @lru_cache(maxsize=DRAWN_KEPT)
+@LITERAL_TEXT
 def _rate_line(points: tuple[tuple[str, float], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
@@ -154,6 +160,7 @@ def nps_by_event(table: Any, min_count: int = 0) -> bytes | None:
 
 
 @lru_cache(maxsize=DRAWN_KEPT)
+@LITERAL_TEXT
 def _nps_bars(points: tuple[tuple[str, float], ...], note: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
