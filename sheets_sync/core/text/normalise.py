@@ -280,7 +280,6 @@ _YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|o|º)?\s+(?:de\s+)?([a-z]+)\s+(?:de\s+|del\s+)?(\d{4})$")
 _WORDY_EN = re.compile(r"^([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _two_digit_year(yy: int, today: dt.date, future_ok: int = 0) -> int:
@@ -300,10 +299,7 @@ def _date_from_text(text: str, today: dt.date) -> dt.date | None:
     if m := _YMD.match(s):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     if _SERIAL.match(s):
-        serial = float(s)
-        if 1 <= serial < 80000:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
-        return None
+        return None  # a number: a date cell reaches the core as a date (the readers convert it)
     folded = fold(s)
     if m := _WORDY.match(folded):
         month = _MONTHS.get(m[2])
@@ -323,6 +319,8 @@ def _date_from_text(text: str, today: dt.date) -> dt.date | None:
 
 
 _DATE_FIX = "write it as dd/mm/yyyy (e.g. 03/03/2001) or yyyy-mm-dd"
+_NUMBER_NOT_DATE_FIX = "type the date as dd/mm/yyyy (e.g. 03/03/2001), or format the cell as a date"
+_YEAR_FIX = "write the year the course ended, e.g. 2019"
 
 
 @short_cache
@@ -330,7 +328,9 @@ def date(text: str, today: dt.date, *, kind: str = "date") -> Parsed[str]:
     """A date in a common European form -> ISO ``yyyy-mm-dd``; day first, always.
 
     ``kind="birth"`` rejects dates in the future or before 1900; ``kind="contact"`` rejects dates in
-    the future or before 1950. Excel serial numbers (``36951``) are accepted as dates.
+    the future or before 1950. A bare number (``36951``) is not a date: a cell the spreadsheet
+    typed as a date reaches the core as a date already (both readers convert it), so a number is
+    a number a person typed, and reading it as a date serial would invent a fact.
     """
     s = clean_text(text)
     if not s:
@@ -339,6 +339,8 @@ def date(text: str, today: dt.date, *, kind: str = "date") -> Parsed[str]:
         value = _date_from_text(s, today)
     except ValueError:
         return Parsed("", f"not a real date: {quote(s)}", "check day and month (day comes first)")
+    if value is None and _SERIAL.match(s):
+        return Parsed("", f"a number, not a date: {quote(s)}", _NUMBER_NOT_DATE_FIX)
     if value is None:
         return Parsed("", f"not a date: {quote(s)}", _DATE_FIX)
     if value > today:
@@ -369,12 +371,12 @@ def year(text: str, today: dt.date) -> Parsed[int | None]:
     if not s:
         return Parsed(None)
     latest = today.year + 6  # students still enrolled may be listed with their expected year
-    bad: Parsed[int | None] = Parsed(
-        None, f"not a year: {quote(s)}", "write the year the course ended, e.g. 2019"
-    )
+    bad: Parsed[int | None] = Parsed(None, f"not a year: {quote(s)}", _YEAR_FIX)
     result: int | None = None
     if EXCEL_NUMBER.match(s):
         s = s.split(".")[0]
+    if s.isdecimal() and len(s) > 4 or _SERIAL.match(s):
+        return bad  # "20199" is a typo, never a date serial (a date cell arrives as a date)
     if s.isdecimal() and len(s) == 4:
         result = int(s)
     elif s.isdecimal() and len(s) == 2:

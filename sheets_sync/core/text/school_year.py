@@ -18,7 +18,6 @@ from dateutil import parser as date_parser
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,3}):([0-5]\d)$")
 _UNIT = re.compile(r"\s*(?:h|hrs?|hours?|horas?|ore|uur|tundi|%)\.?$", re.IGNORECASE)
@@ -69,8 +68,9 @@ def school_year_of(day: dt.date, start: tuple[int, int] = (9, 1)) -> SchoolYear:
 def parse_date(text: str) -> dt.date | None:
     """A date as people type it, day first (``03/04/2024`` is 3 April); ``None`` when unreadable.
 
-    Accepts ISO (``2024-04-03``, with or without a time), Excel serial numbers and the forms
-    dateutil reads with ``dayfirst=True``. A text missing the day or the year is not a date.
+    Accepts ISO (``2024-04-03``, with or without a time) and the forms
+    dateutil reads with ``dayfirst=True``. A text missing the day or the year is not a date, nor
+    is a bare number (``43536``): a cell typed as a date arrives as a date from both readers.
     """
     s = " ".join(text.split())
     if not s:
@@ -81,8 +81,7 @@ def parse_date(text: str) -> dt.date | None:
         except ValueError:
             return None
     if _SERIAL.match(s):
-        serial = float(s)
-        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)) if 1 <= serial < 80000 else None
+        return None  # a number a person typed: date cells reach the core as dates (the readers convert)
     if len(s) > 40 or not any(c.isdigit() for c in s):
         return None
     try:
