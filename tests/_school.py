@@ -16,11 +16,11 @@ from typing import Any
 from openpyxl import Workbook as Book
 from openpyxl import load_workbook
 
-from sheets_sync import adapters
-from sheets_sync.backends.base import Snapshot
-from sheets_sync.config import Config, GoogleConfig, parse_config
-from sheets_sync.testing import SheetsEmulator
-from sheets_sync.testing.a1 import quote_title
+from sheets_sync import wiring
+from sheets_sync.config.load import Config, GoogleConfig, parse_config
+from sheets_sync.emulator import SheetsEmulator
+from sheets_sync.emulator.a1 import quote_title
+from sheets_sync.workbook import Snapshot
 
 KINDS = ["xlsx", "google"]
 Rows = list[list[Any]]
@@ -68,10 +68,10 @@ class School:
         return cls(kind, replace(base, workbook=None, google=google), tmp_path)
 
     def workbook(self) -> Any:
-        return adapters.open_workbook(self.config, create=True)
+        return wiring.open_workbook(self.config, create=True)
 
     def init(self) -> tuple[int, int]:
-        return adapters.provision(self.workbook())
+        return wiring.provision(self.workbook())
 
     def sync(self, **kwargs: Any) -> Any:
         from sheets_sync.commands import run_once

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = ("Quiz night $$", "Talk: $\\LaTeX$ for beginners", "Prices in $ and € ($5-$10)")

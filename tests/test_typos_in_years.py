@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync import tabs
+from sheets_sync import schema as tabs
 
 from ._school import KINDS, School
 
