@@ -14,6 +14,7 @@ from functools import cached_property
 
 from sheets_sync import schema as tabs
 from sheets_sync.core.lists.tables import Table, TableRow
+from sheets_sync.core.master.exact import KIND_WORDS, ExactHit, ExactIndex, name_differs
 from sheets_sync.core.master.identity import follow_alias, name_key, normalise_id
 from sheets_sync.core.matching.link import MatchSettings, link_to
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, SourceRecord
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 DO_NOT_CONTACT = "DO NOT CONTACT: opted out"
 CONSENT_UNKNOWN = "Consent unknown: check before contacting"
 NOT_FOUND = "Not found"
+NAME_DIFFERS_FROM_ID = "check: the name does not match the Alumni ID"
+NAME_DIFFERS_FROM_KEY = "check: the name differs from {name}, found by the {kind} on this row"
+NAME_DIFFERS_FIX = "nothing to do if it is the same person; if not, correct the {kind} on this row"
 NOT_AN_ALUMNUS_FIX = (
     "nothing to do if this person is not an alumnus (a guest, a parent, a company contact); "
     "if they are, add their email or graduation year here, or ask their teacher to add them to a list"
@@ -54,6 +58,22 @@ class Linker:
         if aid is None:
             return None
         return self.by_id.get(follow_alias(self.state, aid))
+
+    @cached_property
+    def exact(self) -> ExactIndex:
+        index = {a.alumni_id: c for c, a in enumerate(self.by_cluster)}
+        return ExactIndex(
+            self.records,
+            self.clusters,
+            [a.name for a in self.by_cluster],
+            lambda aid: index.get(follow_alias(self.state, aid)),
+            self.region,
+        )
+
+    def exact_hit(self, row: TableRow, name: str) -> tuple[Alumnus, ExactHit] | None:
+        """The alumnus an exact Alumni ID, email, student id or phone anywhere in ``row`` names."""
+        hit = self.exact.find([*row.values.values(), *row.extra.values()], name)
+        return (self.by_cluster[hit.cluster], hit) if hit is not None else None
 
     def query(
         self, tab: str, row: int, name: str, contact: str = "", grad: str = "", qual: str = ""
@@ -139,6 +159,7 @@ class _OutreachPlan:
 
     tab: str
     by_id: dict[int, Alumnus]
+    by_key: dict[int, tuple[Alumnus, ExactHit]]  # found by an exact key anywhere in the row
     bad_id: set[int]
     to_match: list[TableRow]
     queries: list[SourceRecord]
@@ -147,6 +168,7 @@ class _OutreachPlan:
 def _plan_outreach(table: Table, linker: Linker) -> _OutreachPlan:
     tab = table.title or tabs.OUTREACH
     by_id: dict[int, Alumnus] = {}
+    by_key: dict[int, tuple[Alumnus, ExactHit]] = {}
     bad_id: set[int] = set()
     to_match: list[TableRow] = []
     for r in table.rows:
@@ -156,10 +178,14 @@ def _plan_outreach(table: Table, linker: Linker) -> _OutreachPlan:
                 by_id[r.row] = hit
                 continue
             bad_id.add(r.row)
+        exact = linker.exact_hit(r, r["Alumnus"])
+        if exact is not None:
+            by_key[r.row] = exact
+            continue
         if r["Alumnus"].strip() or r["Email"].strip():
             to_match.append(r)
     queries = [linker.query(tab, r.row, r["Alumnus"], r["Email"]) for r in to_match]
-    return _OutreachPlan(tab, by_id, bad_id, to_match, queries)
+    return _OutreachPlan(tab, by_id, by_key, bad_id, to_match, queries)
 
 
 def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[DataIssue]]:
@@ -178,7 +204,8 @@ def _outreach_rows(
     rows: list[list] = []
     for r in table.rows:
         ref = f"{tab}!{r.row}"
-        alumnus = by_id.get(r.row) or by_match.get(r.row)
+        exact = plan.by_key.get(r.row)
+        alumnus = by_id.get(r.row) or (exact[0] if exact else None) or by_match.get(r.row)
         status, warning, owner = NOT_FOUND, "", ""
         if r.row in bad_id:
             issues.append(
@@ -212,9 +239,12 @@ def _outreach_rows(
             status = f"Owner to loop in: {owner}" if owner else "Found: no relationship owner known"
             if alumnus.consent != "Yes":
                 warning = CONSENT_UNKNOWN
-            given = set(name_key(r["Alumnus"]).split())
-            if r.row in by_id and given and not given & set(name_key(alumnus.name).split()):
-                warning = "; ".join(w for w in (warning, "check: the name does not match the Alumni ID") if w)
+            note = ""
+            if r.row in by_id and name_differs(r["Alumnus"], alumnus.name):
+                note = NAME_DIFFERS_FROM_ID
+            elif exact is not None and name_differs(r["Alumnus"], alumnus.name):
+                note = NAME_DIFFERS_FROM_KEY.format(name=alumnus.name, kind=KIND_WORDS[exact[1].kind])
+            warning = "; ".join(w for w in (warning, note) if w)
         date = _iso(r["Date"]) or r["Date"]
         rows.append(
             [
@@ -274,11 +304,15 @@ SOURCES = {
 }  # fmt: skip
 
 
+_Pending = tuple[_Source, str, TableRow, "tuple[Alumnus, ExactHit] | None"]
+
+
 def _plan_engagements(
     tables: Mapping[str, Table], linker: Linker
-) -> tuple[list[tuple[_Source, str, TableRow]], list[SourceRecord]]:
-    """The rows of the four tabs that are engagement records, and one query per row."""
-    pending: list[tuple[_Source, str, TableRow]] = []
+) -> tuple[list[_Pending], list[SourceRecord]]:
+    """The rows of the four tabs that are engagement records (with the alumnus an exact key in the
+    row names, if any), and one engine query per row no exact key settled."""
+    pending: list[_Pending] = []
     queries: list[SourceRecord] = []
     for key, src in SOURCES.items():
         table = tables.get(key)
@@ -289,24 +323,42 @@ def _plan_engagements(
             person = r[src.name].strip() or r[src.contact].strip()
             if src.needs_person and not person:
                 continue
-            pending.append((src, tab, r))
-            contact = r[src.contact] if src.contact != src.name else ""
-            queries.append(linker.query(tab, r.row, r[src.name], contact, r[src.grad], r[src.qual]))
+            exact = linker.exact_hit(r, r[src.name])
+            pending.append((src, tab, r, exact))
+            if exact is None:
+                contact = r[src.contact] if src.contact != src.name else ""
+                queries.append(linker.query(tab, r.row, r[src.name], contact, r[src.grad], r[src.qual]))
     return pending, queries
 
 
 def link_engagements(tables: Mapping[str, Table], linker: Linker) -> tuple[list[Engagement], list[DataIssue]]:
-    """Engagement records from the four tabs, linked to Alumni IDs where the engine finds them."""
+    """Engagement records from the four tabs, linked to Alumni IDs by an exact key in the row or
+    where the engine finds them."""
     pending, queries = _plan_engagements(tables, linker)
     return _engagements(pending, linker.match(queries))
 
 
 def _engagements(
-    pending: Sequence[tuple[_Source, str, TableRow]], matched: Sequence[Alumnus | None]
+    pending: Sequence[_Pending], matched_queries: Sequence[Alumnus | None]
 ) -> tuple[list[Engagement], list[DataIssue]]:
     issues: list[DataIssue] = []
     out: list[Engagement] = []
-    for (src, tab, r), alumnus in zip(pending, matched, strict=True):
+    engine = iter(matched_queries)
+    for src, tab, r, exact in pending:
+        alumnus = exact[0] if exact is not None else next(engine)
+        if exact is not None and name_differs(r[src.name], alumnus.name):
+            kind = KIND_WORDS[exact[1].kind]
+            issues.append(
+                DataIssue(
+                    tab=tab,
+                    row=r.row,
+                    column=src.name,
+                    value=r[src.name],
+                    problem=f"linked to {alumnus.alumni_id}: "
+                    + NAME_DIFFERS_FROM_KEY.format(name=alumnus.name, kind=kind),
+                    fix=NAME_DIFFERS_FIX.format(kind=kind),
+                )
+            )
         date = _iso(r[src.date])
         if r[src.date].strip() and not date:
             issues.append(_date_issue(tab, r.row, src.date, r[src.date]))
