@@ -17,6 +17,7 @@ the caller re-reads the spreadsheet and re-plans its requests (see ``gsheets.py`
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -151,11 +152,16 @@ class RetryingHTTPClient(HTTPClient):
             attempt += 1
 
     def write(self, endpoint: str, body: Mapping[str, Any]) -> Any:
-        """POST a non-idempotent write; 429 is retried here, anything ambiguous raises MaybeApplied."""
+        """POST a non-idempotent write; 429 is retried here, anything ambiguous raises MaybeApplied.
+
+        The body is sent as compact UTF-8 JSON (requests' ``json=`` would escape every non-ASCII
+        character to six bytes and add spaces): the size Google's request limit counts."""
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8"}
         attempt = 0
         while True:
             try:
-                response = self._send("post", endpoint, None, None, body, None, None)
+                response = self._send("post", endpoint, None, data, None, None, dict(headers))
             except requests.Timeout:
                 raise MaybeApplied("timeout", "network") from None
             except requests.ConnectionError:

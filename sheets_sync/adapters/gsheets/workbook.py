@@ -43,6 +43,7 @@ from sheets_sync.adapters.gsheets.read import (
     make_client,
     rows_as_text,
 )
+from sheets_sync.adapters.gsheets.stage import MAX_REQUEST_BYTES, commit_staged, fits, is_staging, leftovers
 from sheets_sync.adapters.gsheets.write import PROTECT_TAG, Plan, TabState, plan_provision, plan_tab
 from sheets_sync.config import Config
 from sheets_sync.core.model import Grid
@@ -61,6 +62,10 @@ FRESH_FIELDS = (
     f"sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId),"
     "data(startRow,startColumn,rowData(values(formattedValue,note))))"
 )
+# the commit's re-read of key/staff columns; charts and protections come from META_FIELDS, a read
+# of the whole sheets' metadata (whether Google returns a sheet's charts for ranges that do not
+# intersect them is not documented)
+COLUMNS_FIELDS = f"sheets({PROPS},data(startRow,startColumn,rowData(values(formattedValue))))"
 
 
 class GSheetsWorkbook(Workbook):
@@ -83,6 +88,8 @@ class GSheetsWorkbook(Workbook):
         self._title: str | None = None
         self._locale: str | None = None
         self._sheets: list[dict[str, Any]] | None = None  # properties of every tab, from the last read
+        self._extras: dict[str, dict[str, Any]] = {}  # title -> protectedRanges and charts, same read
+        self.max_request_bytes = MAX_REQUEST_BYTES  # a bigger commit is staged (stage.py)
 
     @property
     def name(self) -> str:
@@ -90,7 +97,7 @@ class GSheetsWorkbook(Workbook):
 
     # ------------------------------------------------------------------ calls
 
-    def _translate(self, err: APIError) -> SheetsSyncError:
+    def translate(self, err: APIError) -> SheetsSyncError:
         code, message = err.code, api_message(err)
         if code == 403:
             return SourceError(
@@ -115,7 +122,7 @@ class GSheetsWorkbook(Workbook):
         try:
             return dict(self.http.spreadsheets_get(self.key, params))
         except APIError as err:
-            raise self._translate(err) from None
+            raise self.translate(err) from None
 
     def apply(self, plan: Callable[[int], tuple[dict[str, Any] | None, Any]]) -> tuple[Any, Any]:
         """Send the batchUpdate ``plan(attempt)`` builds from a fresh read; when a write may or may not
@@ -131,7 +138,7 @@ class GSheetsWorkbook(Workbook):
                 self.http.backoff(attempt, exc.reason, exc.kind)
                 attempt += 1
             except APIError as err:
-                raise self._translate(err) from None
+                raise self.translate(err) from None
 
     def changed(self) -> None:
         self._on_change()
@@ -141,9 +148,16 @@ class GSheetsWorkbook(Workbook):
         self._title = (meta.get("properties") or {}).get("title", self._title)
         self._locale = (meta.get("properties") or {}).get("locale")
         self._sheets = [s.get("properties", {}) for s in meta.get("sheets", [])]
+        self._extras = {s.get("properties", {}).get("title", ""): s for s in meta.get("sheets", [])}
         return meta.get("sheets", [])
 
-    def _new_sheet_id(self, used: set[int]) -> int:
+    def sheet_properties(self, *, refresh: bool = False) -> list[dict[str, Any]]:
+        """The properties of every tab, from the last metadata read (or a new one)."""
+        if self._sheets is None or refresh:
+            self._metadata()
+        return list(self._sheets or [])
+
+    def new_sheet_id(self, used: set[int]) -> int:
         while True:
             candidate = random.randint(1, 2**31 - 1)
             if candidate not in used:
@@ -153,7 +167,7 @@ class GSheetsWorkbook(Workbook):
     # ------------------------------------------------------------------ read
 
     def read(self) -> Snapshot:
-        sheets = self._metadata()
+        sheets = [s for s in self._metadata() if not is_staging(s["properties"]["title"])]
         titles = [s["properties"]["title"] for s in sheets]
         shown = self._values(titles, "FORMATTED_VALUE", "FORMATTED_STRING")
         grids = {t: Grid(title=t, rows=rows_as_text(rows)) for t, rows in shown.items()}
@@ -178,7 +192,7 @@ class GSheetsWorkbook(Workbook):
         try:
             got = self.http.values_batch_get(self.key, [quote(t) for t in titles], params)
         except APIError as err:
-            raise self._translate(err) from None
+            raise self.translate(err) from None
         ranges = got.get("valueRanges", [])
         return {t: vr.get("values") or [] for t, vr in zip(titles, ranges, strict=False)}
 
@@ -204,14 +218,14 @@ class GSheetsWorkbook(Workbook):
         if not ranges:
             return {}, used
         try:
-            got = self.http.spreadsheets_get(self.key, {"ranges": ranges, "fields": FRESH_FIELDS})
+            got = self.http.spreadsheets_get(self.key, {"ranges": ranges, "fields": COLUMNS_FIELDS})
         except APIError as err:
             if err.code == 400:
                 raise ConcurrentEditError(
                     f"an output tab was renamed or deleted while the sync ran ({api_message(err)}); nothing was "
                     "written. Fix: run again."
                 ) from None
-            raise self._translate(err) from None
+            raise self.translate(err) from None
         states: dict[str, TabState] = {}
         for sheet in got.get("sheets", []):
             props = sheet["properties"]
@@ -222,6 +236,7 @@ class GSheetsWorkbook(Workbook):
                 column.extend([""] * (r - len(column)))
                 column.append(str(value.get("formattedValue", "")))
             grid = props.get("gridProperties", {})
+            extras = self._extras.get(props["title"], {})
             states[props["title"]] = TabState(
                 sheet_id=int(props.get("sheetId", 0)),
                 title=props["title"],
@@ -229,29 +244,47 @@ class GSheetsWorkbook(Workbook):
                 cols=int(grid.get("columnCount", 0)),
                 our_protections=tuple(
                     int(p["protectedRangeId"])
-                    for p in sheet.get("protectedRanges", [])
+                    for p in extras.get("protectedRanges", [])
                     if p.get("description") == PROTECT_TAG
                 ),
-                chart_ids=tuple(int(c["chartId"]) for c in sheet.get("charts", [])),
+                chart_ids=tuple(int(c["chartId"]) for c in extras.get("charts", [])),
                 columns=columns,
             )
         return states, used
 
+    def _plan(
+        self, writes: Sequence[TabWrite], new_ids: dict[str, int], *, refresh: bool
+    ) -> tuple[Plan, list[dict[str, Any]]]:
+        """The in-place requests of a commit, planned on a fresh read, and the ``deleteSheet`` of
+        the staging tabs found (an interrupted commit's). ``new_ids`` keeps the sheet ids given to
+        new tabs, so that a re-plan gives the same requests."""
+        states, used = self._fresh(writes, refresh=refresh)
+        assert self._sheets is not None
+        out = Plan()
+        for tw in writes:
+            state = states.get(tw.title)
+            if state is None and tw.title not in new_ids:
+                new_ids[tw.title] = self.new_sheet_id(used)
+            p = plan_tab(tw, state, new_ids.get(tw.title, 0) if state is None else 0)
+            out.requests += p.requests
+            out.cells += p.cells
+        return out, leftovers(self._sheets)
+
     def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
-        """Every tab of ``writes`` in one atomic batchUpdate, keeping staff cells typed since ``snapshot``."""
+        """Every tab of ``writes``, people seeing all of the old or all of the new outputs, keeping
+        staff cells typed since ``snapshot``: one batchUpdate when it fits in
+        ``max_request_bytes``, else staged in hidden tabs and swapped in (``stage.py``)."""
+        new_ids: dict[str, int] = {}
+        first, stale = self._plan(writes, new_ids, refresh=False)
+        if fits(stale + first.requests, self.max_request_bytes):
 
-        def plan(attempt: int) -> tuple[dict[str, Any], int]:
-            states, used = self._fresh(writes, refresh=attempt > 0)
-            body: dict[str, Any] = {"requests": []}
-            cells = 0
-            for tw in writes:
-                state = states.get(tw.title)
-                p: Plan = plan_tab(tw, state, self._new_sheet_id(used) if state is None else 0)
-                body["requests"] += p.requests
-                cells += p.cells
-            return body, cells
+            def plan(attempt: int) -> tuple[dict[str, Any], int]:
+                p, old = (first, stale) if attempt == 0 else self._plan(writes, new_ids, refresh=True)
+                return {"requests": old + p.requests}, p.cells
 
-        _, cells = self.apply(plan)
+            _, cells = self.apply(plan)
+        else:
+            cells = commit_staged(self, lambda: self._plan(writes, new_ids, refresh=True), first, stale)
         self._sheets = None  # tabs may have been added: re-read the metadata next time
         self.stats.cells_written += cells
         self.changed()
@@ -298,7 +331,7 @@ class GSheetsWorkbook(Workbook):
                         cols=int(grid.get("columnCount", 0)),
                         notes={k: str(v["note"]) for k, v in found.items() if v.get("note")},
                     )
-                p = plan_provision(pl, state, values or [], self._new_sheet_id(used) if state is None else 0)
+                p = plan_provision(pl, state, values or [], self.new_sheet_id(used) if state is None else 0)
                 requests += p.requests
                 cells += p.cells
             if lonely is not None and not any(
