@@ -15,6 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheets_sync import schema as tabs
+from sheets_sync.adapters.xlsx import write as xlsx_write
 from sheets_sync.adapters.xlsx.lock import lock_path_for
 from sheets_sync.adapters.xlsx.read import cell_text
 from sheets_sync.adapters.xlsx.workbook import XlsxListSource, XlsxWorkbook, sources_in_folder
@@ -286,11 +287,11 @@ def test_a_failure_while_provisioning_leaves_the_old_file_intact(tmp_path: Path,
     wb = XlsxWorkbook(path)
     before = path.read_bytes()
 
-    def disk_full(self, filename):  # writes half a file, then fails like a full disk
-        filename.write(b"PK\x03\x04 half a zip")
+    def disk_full(f, _content):  # writes half a file, then fails like a full disk
+        f.write(b"PK\x03\x04 half a zip")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", disk_full)
+    monkeypatch.setattr(xlsx_write, "write_temporary", disk_full)
     with pytest.raises(BackendError, match="left as it was"):
         wb.provision([ProvisionPlan(title="New", create=True, header_row=0, edits=())])
     assert path.read_bytes() == before

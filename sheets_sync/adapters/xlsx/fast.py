@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from sheets_sync.adapters.xlsx.text import decode
+
 log = logging.getLogger(__name__)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -90,7 +92,7 @@ def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tupl
             return "TRUE" if int(value) else "FALSE"
         if kind == "d":
             return cell_text(from_ISO8601(value), "General")
-        return value  # "str" (a formula's cached text), "e" (an error such as #N/A), unknown kinds
+        return decode(value)  # "str" (a formula's cached text), "e" (an error such as #N/A), unknown kinds
 
     rows: list[tuple[str, ...]] = []
     with source:
@@ -126,14 +128,14 @@ def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tupl
                                     parts.append(part.text or "")
                                 elif part.tag == _R:
                                     parts.extend(t.text or "" for t in part if t.tag == _T)
-                            text = "".join(parts)
+                            text = decode("".join(parts))
                             break
                 else:
                     for node in c:
                         if node.tag == _V:
                             if node.text:
                                 text = (
-                                    str(shared[int(node.text)])
+                                    decode(str(shared[int(node.text)]))
                                     if kind == "s"
                                     else value_text(kind, node.text, c)
                                 )

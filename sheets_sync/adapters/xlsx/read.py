@@ -27,6 +27,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sheets_sync.adapters.xlsx.fast import sheet_text_rows
+from sheets_sync.adapters.xlsx.text import decode, keep_escapes_for_decoding
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import SourceError
 from sheets_sync.workbook import ListSource
@@ -54,7 +55,7 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return decode(value)  # Excel's _xHHHH_ escapes (sheets_sync.adapters.xlsx.text)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
@@ -169,6 +170,7 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
             )
         grids: dict[str, Grid] = {}
         hidden: set[str] = set()
+        keep_escapes_for_decoding(wb.worksheets, data)
         for ws in wb.worksheets:  # chartsheets are not worksheets: skipped
             if wanted and ws.title not in wanted:
                 continue

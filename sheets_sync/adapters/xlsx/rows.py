@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field, replace
@@ -25,24 +24,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.adapters.xlsx.text import encode, excel_text
 from sheets_sync.workbook import CellValue, TabWrite
 
 log = logging.getLogger(__name__)
 
-MAX_CELL_CHARS = 32767  # Excel refuses longer cells
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\n")  # text a spreadsheet would take for a formula
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def excel_text(value: str, tab: str, coordinate: str) -> str:
-    """Text as a cell can hold it: no control characters, line feeds only (XML turns a CR into
-    a line feed on reading, so what we write is what we read), at most 32,767 characters."""
-    text = _ILLEGAL.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
-    if len(text) > MAX_CELL_CHARS:
-        log.warning("cell %s!%s truncated to %d characters", tab, coordinate, MAX_CELL_CHARS)
-        text = text[:MAX_CELL_CHARS]
-    return text
 
 
 @dataclass(frozen=True)
@@ -156,7 +144,7 @@ def _cell(tab: str, ref: str, value: CellValue, look: Look, styles: Styles, epoc
         text = excel_text(value, tab, ref)
         s = _s(styles, replace(look, quote=text.startswith(FORMULA_LIKE)))
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text.translate(_ESCAPE)}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{encode(text).translate(_ESCAPE)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{_s(styles, look)} t="b"><v>{safe_string(value)}</v></c>'
     if isinstance(value, dt.date):

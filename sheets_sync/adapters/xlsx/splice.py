@@ -13,6 +13,12 @@ Python object and serialising it again, which is most of a commit's time on a bi
    and styles), in the form openpyxl itself writes: text from the shared-strings table becomes
    an inline string (rich text kept), extension attributes openpyxl does not declare are dropped.
 
+3. Every tab openpyxl does parse (a tab an ``init`` plan edits, one whose cells are not in the
+   form this module copies, every tab on the slow path) loses its formulas' cached results:
+   openpyxl writes ``<f>LEN(A4)</f><v></v>``, and every reader but Excel itself (openpyxl,
+   calamine, pandas, the next sync) then sees an empty cell. :func:`formula_values` records
+   them from the original and :meth:`KeptCells.splice` puts them back, cell by cell.
+
 Cell style numbers stay valid because openpyxl writes the workbook's cell formats back in the
 order it read them (new ones are appended). Everything here checks its assumptions first; when
 one does not hold, a tab is simply not stripped (openpyxl parses it as before), or :meth:`splice`
@@ -31,6 +37,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree import ElementTree
 from xml.parsers import expat
+from xml.sax.saxutils import escape
+
+from lxml import etree
 
 from sheets_sync.adapters.xlsx.rows import RowsXml
 
@@ -38,6 +47,7 @@ log = logging.getLogger(__name__)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _SHEET = f"{{{_MAIN}}}sheet"
+_C, _F, _V = (f"{{{_MAIN}}}{t}" for t in ("c", "f", "v"))
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -52,6 +62,11 @@ _SHARED_ITEM = re.compile(rb"<si\b[^>]*?/>|<si\b[^>]*>(.*?)</si>", re.S)
 _TAG = re.compile(rb"<(row|c)\b([^>]*)>(?:<v>([^<]*)</v>)?")
 _ATTR = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
 _DROPPED = {b"cm", b"vm"}
+# a formula cell as openpyxl writes it (no type, an empty value), and a cached value's type
+_SAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"((?: s="[0-9]+")?)>(<f\b[^>]*?(?:/>|>[^<]*</f>))<v(?:/>|></v>)</c>'
+)
+_RESULT_TYPES = {"str", "b", "e", "n"}  # a formula's result: text, boolean, error, number
 _NEEDS_REWRITE = re.compile(rb't="s"|\s[cv]m="|\s(?!xml:)[\w.-]+:[\w.-]+="')  # else: copied as is
 
 
@@ -70,9 +85,11 @@ class KeptCells:
     dimension: dict[str, bytes] = field(default_factory=dict)  # tab title -> <dimension .../>
     shared: list[bytes] | None = None  # the inner XML of each <si> of the shared-strings table
     new_rows: dict[str, RowsXml] = field(default_factory=dict)  # replaced tab -> its data rows
+    # tab openpyxl parses -> cell -> (t attribute, <v> text, XML-escaped) of its formula cells
+    cached: dict[str, dict[bytes, tuple[bytes, bytes]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.sheet_data or self.new_rows)
+        return bool(self.sheet_data or self.new_rows or self.cached)
 
     def splice(self, saved: bytes, out: BinaryIO) -> None:
         """Write to ``out`` the workbook ``saved`` (as openpyxl wrote it, uncompressed) with each
@@ -84,6 +101,7 @@ class KeptCells:
                 if missing:
                     raise SpliceError(f"tabs not in the saved workbook: {sorted(missing)}")
                 replace = {parts[title]: title for title in (*self.sheet_data, *self.new_rows)}
+                replace.update({parts[t]: t for t in self.cached if t in parts and parts[t] not in replace})
                 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as copy:
                     for info in archive.infolist():
                         data = archive.read(info)
@@ -94,6 +112,8 @@ class KeptCells:
             raise SpliceError(f"{type(err).__name__}: {err}") from None
 
     def _put_back(self, title: str, xml: bytes) -> bytes:
+        if title not in self.sheet_data and title not in self.new_rows:
+            return _with_results(xml, self.cached[title])
         found = list(_SHEET_DATA.finditer(xml))
         if len(found) != 1:
             raise SpliceError(f"{title}: saved sheet has {len(found)} <sheetData> elements")
@@ -120,10 +140,14 @@ class KeptCells:
         return xml
 
 
-def strip_kept(data: bytes, replaced: Collection[str]) -> tuple[bytes, KeptCells]:
+def strip_kept(
+    data: bytes, replaced: Collection[str], parsed: Collection[str] = ()
+) -> tuple[bytes, KeptCells]:
     """The workbook ``data`` for openpyxl to load: tabs in ``replaced`` emptied entirely (they are
-    rewritten), every other worksheet without its cells (kept in the returned :class:`KeptCells`).
-    Anything unexpected: the tab is left for openpyxl to parse (or ``data`` is returned as is)."""
+    rewritten), tabs in ``parsed`` as they are (an ``init`` plan edits them), every other
+    worksheet without its cells (kept in the returned :class:`KeptCells`). The formulas' cached
+    results of every tab openpyxl parses are kept too. Anything unexpected: the tab is left for
+    openpyxl to parse (or ``data`` is returned as is)."""
     kept = KeptCells()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -138,20 +162,17 @@ def strip_kept(data: bytes, replaced: Collection[str]) -> tuple[bytes, KeptCells
                 if part in blank or part not in worksheets:
                     continue
                 xml = archive.read(part)
-                found = list(_SHEET_DATA.finditer(xml))
-                if len(found) != 1 or not _safe_cells(found[0].group()):
-                    log.debug("commit parses tab %r (its cells are not in the expected form)", title)
-                    continue
-                cells = found[0].group()
-                if b't="s"' in cells and shared is None:
-                    if shared_part is None:
-                        continue
-                    shared = _shared_items(archive.read(shared_part))
+                found = _strippable(xml, title, parsed)
+                cells = found.group() if found else None
+                if cells is not None and b't="s"' in cells and shared is None:
+                    shared = _shared_items(archive.read(shared_part)) if shared_part else None
                     if shared is None:
                         log.debug("commit parses every tab (shared strings not in the expected form)")
-                        return without_sheet_parts(archive, blank, {}), KeptCells()
-                start, end = found[0].span()
-                new_parts[part] = xml[:start] + b"<sheetData/>" + xml[end:]
+                        return without_sheet_parts(archive, blank, {}), formula_values(data, replaced)
+                if found is None or cells is None:
+                    _keep_results(kept, title, xml)
+                    continue
+                new_parts[part] = xml[: found.start()] + b"<sheetData/>" + xml[found.end() :]
                 kept.sheet_data[title] = cells
                 dimension = _DIMENSION.search(xml)
                 if dimension:
@@ -160,7 +181,70 @@ def strip_kept(data: bytes, replaced: Collection[str]) -> tuple[bytes, KeptCells
             return without_sheet_parts(archive, blank, new_parts), kept
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as err:
         log.debug("commit parses every tab (%s)", err)
-        return data, KeptCells()
+        return data, formula_values(data, replaced)
+
+
+def _strippable(xml: bytes, title: str, parsed: Collection[str]) -> re.Match[bytes] | None:
+    """The ``<sheetData>`` of a worksheet to copy as it is, or None when openpyxl must parse it."""
+    if title in parsed:
+        return None
+    found = list(_SHEET_DATA.finditer(xml))
+    if len(found) != 1 or not _safe_cells(found[0].group()):
+        log.debug("commit parses tab %r (its cells are not in the expected form)", title)
+        return None
+    return found[0]
+
+
+def formula_values(data: bytes, skip: Collection[str] = ()) -> KeptCells:
+    """The formulas' cached results of every worksheet of ``data`` but ``skip`` (for a save that
+    lets openpyxl parse them all); nothing when the workbook is not as expected."""
+    kept = KeptCells()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = _workbook_part(archive)
+            worksheets = _worksheet_parts(archive, book)
+            for title, part in _sheet_targets(archive, book).items():
+                if title not in set(skip) and part in worksheets:
+                    _keep_results(kept, title, archive.read(part))
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as err:
+        log.warning("formula results may be lost on saving (%s)", err)
+    return kept
+
+
+def _keep_results(kept: KeptCells, title: str, xml: bytes) -> None:
+    """Record the cached result of each formula cell of the worksheet ``xml`` (with a reference)."""
+    if b"<f" not in xml and b":f" not in xml:
+        return
+    results: dict[bytes, tuple[bytes, bytes]] = {}
+    try:
+        for _, c in etree.iterparse(
+            io.BytesIO(xml), tag=_C, resolve_entities=False, no_network=True, huge_tree=True
+        ):
+            ref, kind, f, v = c.get("r"), c.get("t") or "n", c.find(_F), c.find(_V)
+            if ref and f is not None and v is not None and v.text and kind in _RESULT_TYPES:
+                results[ref.encode()] = (kind.encode(), escape(v.text).encode())
+            c.clear()
+    except etree.XMLSyntaxError as err:
+        log.warning("tab %r: formula results may be lost on saving (%s)", title, err)
+        return
+    if results:
+        kept.cached[title] = results
+
+
+def _with_results(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+    """openpyxl's worksheet ``xml`` with each formula's cached result (and its type) put back."""
+
+    def put(m: re.Match[bytes]) -> bytes:
+        found = results.get(m.group(1))
+        if found is None:
+            return m.group()
+        kind, value = found
+        t = b"" if kind == b"n" else b' t="' + kind + b'"'
+        return (
+            b'<c r="' + m.group(1) + b'"' + m.group(2) + t + b">" + m.group(3) + b"<v>" + value + b"</v></c>"
+        )
+
+    return _SAVED_FORMULA.sub(put, xml)
 
 
 def without_cells(data: bytes, titles: Collection[str]) -> bytes:

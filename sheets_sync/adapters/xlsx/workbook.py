@@ -4,12 +4,13 @@
 * ``commit()`` — refuses (writes nothing) if the file changed since ``read()`` or a person has it
   open in Excel/LibreOffice; otherwise replaces the service-owned tabs, keeps every other tab as
   it is, and saves atomically with backups in ``.sheets_sync_backups/``.
-* ``provision()`` — applies ``init`` plans (never touches a non-empty cell), same safety.
+* ``provision()`` — applies ``init`` plans (never touches a non-empty cell, parses only the tabs
+  it plans; the others are copied like ``commit`` copies them), same safety.
 * ``lock()`` — one sync at a time (``<workbook>.sheets_sync.lock``).
 
 Limits of openpyxl that matter to people: shapes/drawings other than charts and images are
-dropped when the file is saved, and formulas keep their last cached value only after the file
-is opened and saved again in Excel/LibreOffice (see docs/workbook.md).
+dropped when a tab it parses is saved. Formulas keep their cached results on every save path
+(:mod:`.splice` puts back what openpyxl drops), so every reader, not only Excel, sees them.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 from openpyxl import Workbook as OpenpyxlWorkbook
 
 from sheets_sync.adapters.xlsx.lock import hold_lock, refuse_if_open_elsewhere
 from sheets_sync.adapters.xlsx.read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
-from sheets_sync.adapters.xlsx.splice import SpliceError, strip_kept, without_cells
-from sheets_sync.adapters.xlsx.write import apply_plan, atomic_save, workbook_bytes, write_tab
+from sheets_sync.adapters.xlsx.splice import KeptCells, SpliceError, formula_values, strip_kept, without_cells
+from sheets_sync.adapters.xlsx.write import Content, apply_plan, atomic_save, workbook_bytes, write_tab
 from sheets_sync.errors import ConcurrentEditError, SourceError
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 
@@ -87,10 +89,6 @@ class XlsxWorkbook(Workbook):
                 "program wrote it); nothing was written. Fix: run again — it reads the new version."
             )
 
-    def _load_full(self, replaced: Sequence[str] = ()) -> OpenpyxlWorkbook:
-        """The whole workbook for writing; the tabs in ``replaced`` come without their cells."""
-        return self._load(without_cells(check_openable(self.path), replaced))
-
     def _load(self, data: bytes) -> OpenpyxlWorkbook:
         try:
             return openpyxl.load_workbook(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
@@ -116,15 +114,17 @@ class XlsxWorkbook(Workbook):
         _ensure_visible_active(wb)
         unchanged = lambda: self._check_unchanged(snapshot.version)  # noqa: E731
         try:
-            content = (lambda f: kept.splice(workbook_bytes(wb), f)) if kept else wb
-            atomic_save(content, self.path, backups=self.backups, before_replace=unchanged)
+            atomic_save(_spliced(wb, kept), self.path, backups=self.backups, before_replace=unchanged)
         except SpliceError as err:
             log.info("commit: the kept tabs are re-parsed (%s)", err)
             wb = self._load(without_cells(data, replaced))
             for tw in writes:
                 write_tab(wb, tw)
             _ensure_visible_active(wb)
-            atomic_save(wb, self.path, backups=self.backups, before_replace=unchanged)
+            results = formula_values(data, replaced)
+            atomic_save(
+                _spliced(wb, results, last=True), self.path, backups=self.backups, before_replace=unchanged
+            )
         self.stats.cells_written += cells
         version = file_version(self.path) or ""
         self._read_version = version
@@ -132,12 +132,19 @@ class XlsxWorkbook(Workbook):
         return version
 
     def provision(self, plans: Sequence[ProvisionPlan]) -> None:
-        """Create/upgrade template tabs (creating the file if needed); never changes an entered cell."""
+        """Create/upgrade template tabs (creating the file if needed); never changes an entered cell.
+
+        Only the tabs of ``plans`` are parsed; every other tab (the teachers' lists) is copied
+        over as ``commit`` copies it, and formulas keep their cached results (:mod:`.splice`)."""
         existed = self.path.exists()
+        data = b""
+        kept = KeptCells()
         if existed:
             expected = self._read_version if self._read_version is not None else file_version(self.path)
-            self._check_unchanged(expected)
-            wb = self._load_full()
+            data = check_openable(self.path)
+            self._check_unchanged(expected, data)
+            stripped, kept = strip_kept(data, (), parsed={p.title for p in plans})
+            wb = self._load(stripped)
         else:
             refuse_if_open_elsewhere(self.path)
             if not self.path.parent.is_dir():
@@ -146,14 +153,29 @@ class XlsxWorkbook(Workbook):
                 )
             wb = OpenpyxlWorkbook()
             expected = None
-        default = wb.active if not existed else None
-        cells = sum(apply_plan(wb, p) for p in plans)
-        if default is not None and len(wb.sheetnames) > 1:
-            wb.remove(default)  # the empty "Sheet" of a brand-new workbook
-        _ensure_visible_active(wb)
-        atomic_save(
-            wb, self.path, backups=self.backups, before_replace=lambda: self._check_unchanged(expected)
-        )
+
+        def apply(wb: OpenpyxlWorkbook) -> int:
+            default = wb.active if not existed else None
+            cells = sum(apply_plan(wb, p) for p in plans)
+            if default is not None and len(wb.sheetnames) > 1:
+                wb.remove(default)  # the empty "Sheet" of a brand-new workbook
+            _ensure_visible_active(wb)
+            return cells
+
+        cells = apply(wb)
+        unchanged = lambda: self._check_unchanged(expected)  # noqa: E731
+        try:
+            atomic_save(_spliced(wb, kept), self.path, backups=self.backups, before_replace=unchanged)
+        except SpliceError as err:
+            log.info("init: every tab is parsed (%s)", err)
+            wb = self._load(data)
+            apply(wb)
+            atomic_save(
+                _spliced(wb, formula_values(data), last=True),
+                self.path,
+                backups=self.backups,
+                before_replace=unchanged,
+            )
         self.stats.cells_written += cells
         self._read_version = file_version(self.path)
         log.info(
@@ -168,6 +190,27 @@ class XlsxWorkbook(Workbook):
             )
         with hold_lock(self.path, holder, stale_after=stale_after):
             yield
+
+
+def _spliced(wb: OpenpyxlWorkbook, kept: KeptCells, *, last: bool = False) -> Content:
+    """What :func:`atomic_save` writes: ``wb`` as openpyxl saves it, with ``kept`` put back.
+    ``last``: on a SpliceError, save ``wb`` as it is rather than fail (formula results lost)."""
+    if not kept:
+        return wb
+
+    def write(f: BinaryIO) -> None:
+        saved = workbook_bytes(wb)
+        try:
+            kept.splice(saved, f)
+        except SpliceError as err:
+            if not last:
+                raise
+            log.warning("formula results of teachers' tabs not kept in this save (%s)", err)
+            f.seek(0)
+            f.truncate()
+            wb.save(f)
+
+    return write
 
 
 def _ensure_visible_active(wb: OpenpyxlWorkbook) -> None:

@@ -30,7 +30,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml, excel_text
+from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml
+from sheets_sync.adapters.xlsx.text import capped, clean, encode, excel_text, utf16_len
 from sheets_sync.errors import BackendError, ConcurrentEditError
 from sheets_sync.workbook import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
 
@@ -38,6 +39,16 @@ log = logging.getLogger(__name__)
 
 NOTE_AUTHOR = "sheets_sync"
 DV_MARK = "Pick from the list"  # errorTitle of our dropdowns: how we recognise (and replace) them
+DV_MESSAGE = "Choose one of: {choices}"  # the dropdown's error message, cut to DV_ERROR_UNITS
+# Excel drops a data validation whose texts exceed its limits when it opens the file. [MS-OI29500]
+# 2.1.613 (notes on ECMA-376 Part 1 §18.3.1.32 dataValidation): "Office restricts the length of
+# the value of the error attribute to 224 characters"; errorTitle (DV_MARK) and promptTitle at most 32;
+# prompt at most 255. [MS-XLSB] 2.5.37 DValStrings says 225 for the error: the smaller is used.
+DV_ERROR_UNITS = 224
+# An inline list ("a,b,c") is a formula of at most 255 characters (Excel: "The list source must
+# be a delimited list ... 255 characters"; Apache POI and openpyxl users hit it: POI PR #187);
+# core/provision/templates.py refuses longer choices when it loads a template.
+MAX_LIST_FORMULA = 255
 DROPDOWN_ROWS = 1000  # rows below the header that get a dropdown
 BACKUP_DIR = ".sheets_sync_backups"
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -63,7 +74,7 @@ def set_value(cell: Cell, value: CellValue) -> None:
     """Store ``value`` as a value: text stays text, dates get a date format."""
     if isinstance(value, str):
         text = excel_text(value, cell.parent.title, cell.coordinate)
-        cell.value = text
+        cell.value = encode(text)  # Excel's _xHHHH_ escapes: read back as written
         cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
         if text.startswith(FORMULA_LIKE):
             cell.quotePrefix = True
@@ -85,24 +96,44 @@ def _dropdown(ws: Worksheet, col: int, first_row: int, last_row: int, choices: S
         if not (dv.errorTitle == DV_MARK and all(r.min_col == col == r.max_col for r in dv.sqref.ranges))
     ]
     ws.data_validations.dataValidation = keep
+    formula = '"' + ",".join(clean(c) for c in choices) + '"'
+    if utf16_len(formula) > MAX_LIST_FORMULA:  # Excel would drop it (and repair the file)
+        log.warning(
+            "%s!%s: no dropdown, its choices exceed %d characters", ws.title, letter, MAX_LIST_FORMULA
+        )
+        return
     dv = DataValidation(
         type="list",
-        formula1='"' + ",".join(choices) + '"',
+        formula1=formula,
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="warning",  # a person may still keep another value: the sync reports it
-        errorTitle=DV_MARK,
-        error="Choose one of: " + ", ".join(choices),
+        errorTitle=DV_MARK,  # within DV_TITLE_UNITS
+        error=choices_message(choices),
     )
     dv.add(target)
     ws.add_data_validation(dv)
+
+
+def choices_message(choices: Sequence[str], units: int = DV_ERROR_UNITS) -> str:
+    """ "Choose one of: a, b, c" within ``units`` (UTF-16): as many choices as fit, then "…"."""
+    cleaned = [clean(c) for c in choices]
+    full = DV_MESSAGE.format(choices=", ".join(cleaned))
+    if utf16_len(full) <= units:
+        return full
+    shown: list[str] = []
+    for choice in cleaned:
+        if utf16_len(DV_MESSAGE.format(choices=", ".join([*shown, choice, "\u2026"]))) > units:
+            break
+        shown.append(choice)
+    return capped(DV_MESSAGE.format(choices=", ".join([*shown, "\u2026"])), units)
 
 
 def _note(cell: Cell, text: str) -> None:
     """Our help note on a header cell; a note written by a person is kept."""
     if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
         return
-    comment = Comment(text, NOTE_AUTHOR)
+    comment = Comment(clean(text), NOTE_AUTHOR)
     comment.width, comment.height = 320, 140
     cell.comment = comment
 

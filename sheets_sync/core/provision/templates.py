@@ -79,7 +79,7 @@ def _choices(value: Any, where: str) -> tuple[str, ...]:
     bad = [c for c in found if "," in c or '"' in c]
     if bad:
         raise ValueError(f"{where}: choices {bad} contain a comma or quote (not allowed in a dropdown)")
-    if len(",".join(found)) + 2 > MAX_LIST_FORMULA:
+    if len(f'"{",".join(found)}"'.encode("utf-16-le")) // 2 > MAX_LIST_FORMULA:  # as Excel counts
         raise ValueError(f"{where}: choices longer than {MAX_LIST_FORMULA} characters in all")
     return found
 
