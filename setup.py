@@ -7,6 +7,6 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["sheets_sync", "sheets_sync.*"]), "sheets_sync.templates"],
     package_dir={"sheets_sync.templates": "templates"},
-    package_data={"sheets_sync.templates": ["**/*"]},
+    package_data={"sheets_sync.templates": ["**/*"], "sheets_sync.emulator.discovery": ["*.json"]},
     include_package_data=False,
 )

@@ -216,7 +216,7 @@ def test_batch_update_replies_and_stored_features(
                 }
             },
             {
-                "addDeveloperMetadata": {
+                "createDeveloperMetadata": {
                     "developerMetadata": {
                         "metadataKey": "sheets_sync.lock",
                         "metadataValue": "run-1",
@@ -238,7 +238,7 @@ def test_batch_update_replies_and_stored_features(
     replies = sh.batch_update(body)["replies"]
     assert replies[0] == {}
     assert replies[1]["addProtectedRange"]["protectedRange"]["warningOnly"] is True
-    assert replies[2]["addDeveloperMetadata"]["developerMetadata"]["metadataValue"] == "run-1"
+    assert replies[2]["createDeveloperMetadata"]["developerMetadata"]["metadataValue"] == "run-1"
     assert replies[3]["addNamedRange"]["namedRange"]["name"] == "Decisions"
     meta = sh.fetch_sheet_metadata({"includeGridData": "true", "ranges": "Review!A1:B1"})
     cells = meta["sheets"][0]["data"][0]["rowData"][0]["values"]

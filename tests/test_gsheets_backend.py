@@ -283,7 +283,7 @@ def test_init_refuses_when_a_planned_cell_was_filled_meanwhile() -> None:
 def _lock_entry(emu: SheetsEmulator, **info: object) -> None:
     meta = {"metadataKey": LOCK_KEY, "metadataValue": json.dumps(info), "location": {"spreadsheet": True}}
     emu.apply_batch(
-        emu.spreadsheet(KEY), {"requests": [{"addDeveloperMetadata": {"developerMetadata": meta}}]}
+        emu.spreadsheet(KEY), {"requests": [{"createDeveloperMetadata": {"developerMetadata": meta}}]}
     )
 
 

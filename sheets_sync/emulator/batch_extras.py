@@ -201,7 +201,7 @@ def _all_metadata(ss: Spreadsheet) -> list[list[dict[str, Any]]]:
     return [ss.developer_metadata] + [s.developer_metadata for s in ss.sheets]
 
 
-def add_developer_metadata(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def create_developer_metadata(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:
     meta = {k: v for k, v in (req.get("developerMetadata") or {}).items() if v is not None}
     if not meta.get("metadataKey"):
         raise Invalid("developerMetadata.metadataKey is required.")
@@ -217,7 +217,7 @@ def add_developer_metadata(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -
     else:
         meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
         ss.developer_metadata.append(meta)
-    return {"addDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
 
 
 def delete_developer_metadata(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> dict[str, Any]:

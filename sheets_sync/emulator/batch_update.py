@@ -9,7 +9,7 @@ from typing import Any
 
 from sheets_sync.emulator import batch_cells as cells
 from sheets_sync.emulator import batch_extras as extras
-from sheets_sync.emulator import dimensions
+from sheets_sync.emulator import dimensions, limits
 from sheets_sync.emulator.a1 import quote_title
 from sheets_sync.emulator.batch_cells import Invalid
 from sheets_sync.emulator.fields import apply_update_mask
@@ -202,9 +202,13 @@ def delete_dimension(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> None
     size = sheet.rows if dim == "ROWS" else sheet.cols
     if end > size:
         raise Invalid(f"Range exceeds grid limits: the sheet has {size} {dim.lower()}.")
+    what = "rows" if dim == "ROWS" else "columns"
     if start == 0 and end >= size:
-        what = "rows" if dim == "ROWS" else "columns"
         raise Invalid(f"You can't delete all the {what} on the sheet.")
+    grid = sheet.properties.get("gridProperties") or {}
+    frozen = int(grid.get("frozenRowCount" if dim == "ROWS" else "frozenColumnCount") or 0)
+    if frozen and size - (end - start) <= frozen:
+        raise Invalid(f"Sorry, it is not possible to delete all non-frozen {what}.")
     dimensions.delete(ss, sheet, dim, start, end)
 
 
@@ -290,7 +294,7 @@ HANDLERS: dict[str, Handler] = {
     "deleteConditionalFormatRule": extras.delete_conditional_format_rule,
     "addDimensionGroup": extras.add_dimension_group,
     "deleteDimensionGroup": extras.delete_dimension_group,
-    "addDeveloperMetadata": extras.add_developer_metadata,
+    "createDeveloperMetadata": extras.create_developer_metadata,
     "deleteDeveloperMetadata": extras.delete_developer_metadata,
     "updateDeveloperMetadata": extras.update_developer_metadata,
 }
@@ -314,6 +318,7 @@ def batch_update(ss: Spreadsheet, body: dict[str, Any], ctx: Context) -> tuple[S
                 f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': Cannot find field."
             )
         try:
+            limits.check_request(kind, request[kind])
             reply = handler(work, request[kind], ctx)
         except Invalid as err:
             raise bad_request(f"Invalid requests[{i}].{kind}: {err}") from None

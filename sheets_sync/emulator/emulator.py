@@ -28,7 +28,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from sheets_sync.emulator import drive
+from sheets_sync.emulator import drive, limits
 from sheets_sync.emulator.batch_update import Context, batch_update
 from sheets_sync.emulator.grid import resolve
 from sheets_sync.emulator.resource import spreadsheet_get
@@ -44,6 +44,7 @@ from sheets_sync.emulator.state import (
     Spreadsheet,
     default_properties,
 )
+from sheets_sync.emulator.validate import Validator
 from sheets_sync.emulator.values_api import read_values, values_update
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class SheetsEmulator:
         seed: int = 0,
         user_email: str = DEFAULT_EMAIL,
         strict: bool = True,
+        validate: bool = True,
     ) -> None:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.requests: list[LoggedRequest] = []
@@ -144,6 +146,8 @@ class SheetsEmulator:
         self.simulated_seconds = 0.0
         self.user_email = user_email
         self.strict = strict
+        self.validator = Validator() if validate else None
+        self.rejections: list[tuple[int, LoggedRequest, str]] = []
         self.ids = IdSource(seed)
         self._faults: dict[int, str] = {}
         self._hooks: list[Hook] = []
@@ -365,6 +369,7 @@ class SheetsEmulator:
         for k, v in parse_qsl(parts.query, keep_blank_values=True):
             query.setdefault(k, []).append(v)
         raw: Any = prepared.body
+        raw_bytes = raw if isinstance(raw, (bytes, str)) else None
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
         if raw is not None and not isinstance(raw, str):
@@ -409,9 +414,15 @@ class SheetsEmulator:
                     self._check_quota(method)
                 if fault == "429":
                     raise quota_error("read" if method == "GET" else "write", self._quota or 60)
+                if self.validator is not None:
+                    api_method, body = self.validator.check(method, host, parts.path, query, raw_bytes)
+                    if api_method is not None:
+                        limits.check_method(api_method.id, query, body)
                 status, payload = route(self, method, host, parts.path, query, body)
             except ApiError as err:
                 status, payload = err.code, err.body()
+                if err.code == 400:
+                    self.rejections.append((index, entry, err.message))
             except Exception:
                 if self.strict:
                     raise

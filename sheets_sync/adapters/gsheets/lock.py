@@ -119,7 +119,7 @@ def hold_lock(wb: GSheetsWorkbook, holder: str, *, stale_after: dt.timedelta) ->
             "location": {"spreadsheet": True},
             "visibility": "DOCUMENT",
         }
-        requests.append({"addDeveloperMetadata": {"developerMetadata": meta}})
+        requests.append({"createDeveloperMetadata": {"developerMetadata": meta}})
         return {"requests": requests}, None
 
     wb.apply(plan)
