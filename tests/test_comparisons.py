@@ -9,9 +9,9 @@ from sheets_sync.core.matching.comparisons import DEFAULT_COMPARISONS
 from sheets_sync.core.matching.features import prepare
 from sheets_sync.core.matching.scoring import score_pairs
 from sheets_sync.core.model import SourceRecord
+from sheets_sync.core.text.fold import fold
 from sheets_sync.core.text.synonyms import (
     corrected_nickname_groups,
-    fold,
     nickname_groups,
     qualification_code,
     qualification_faculty,

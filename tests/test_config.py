@@ -138,7 +138,15 @@ def test_a_wrong_type_is_exit_2_with_one_line_per_problem_and_no_traceback(tmp_p
     config = tmp_path / "c.toml"
     config.write_text(f'[factsheet]\nmin_count = "x"\n[operations]\nlock_stale_minutes = "{SECRET}"\n')
     run = subprocess.run(
-        [sys.executable, str(REPO / "run.py"), "check", "--workbook", str(tmp_path / "w.xlsx"), "--config", str(config)],
+        [
+            sys.executable,
+            str(REPO / "run.py"),
+            "check",
+            "--workbook",
+            str(tmp_path / "w.xlsx"),
+            "--config",
+            str(config),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,8 @@ import pytest
 
 from sheets_sync.core.lists.headers import VOCABULARY, detect_header, guess_field, map_columns
 from sheets_sync.core.model import Grid
-from sheets_sync.core.text.normalise import LANGUAGES, fold
+from sheets_sync.core.text.fold import fold
+from sheets_sync.core.text.normalise import LANGUAGES
 from sheets_sync.schema import FIELDS
 
 

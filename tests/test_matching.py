@@ -356,7 +356,8 @@ def test_a_name_common_in_the_population_never_merges_alone_in_large_lists(first
      ("Wieteke", "de Vries", False), ("", "Smith", False)],
 )  # fmt: skip
 def test_common_names_come_from_the_population_table(first: str, surname: str, common: bool) -> None:
-    from sheets_sync.core.text.synonyms import common_name, fold
+    from sheets_sync.core.text.fold import fold
+    from sheets_sync.core.text.synonyms import common_name
 
     assert common_name(fold(first), fold(surname)) is common
 

@@ -538,3 +538,28 @@ def _reference_is_placeholder(text: str) -> bool:
 )
 def test_is_placeholder_shortcut_agrees_with_the_full_check(text: str) -> None:
     assert n.is_placeholder(text) == _reference_is_placeholder(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Nº de alumno", "no de alumno"),
+        ("E-mail address", "e mail address"),
+        ("Lõpetamise aasta", "lopetamise aasta"),
+        ("Søren STRAUß", "soren strauss"),
+        ("O'Brien", "obrien"),
+        ("Łukasz Æbelø", "lukasz aebelo"),
+        ("  Receives\ndigest ", "receives digest"),
+    ],
+)
+def test_one_fold_for_headers_names_and_words(text, folded):
+    from sheets_sync.core.text.fold import fold
+
+    assert fold(text) == folded
+
+
+def test_one_list_of_particles_splits_and_cases_names():
+    from sheets_sync.core.text.fold import LOWERCASE_PARTICLES, PARTICLES
+
+    assert LOWERCASE_PARTICLES < PARTICLES and {"van", "de", "dos"} <= LOWERCASE_PARTICLES
+    assert "di" in PARTICLES and "di" not in LOWERCASE_PARTICLES  # "Di Marco" keeps its capital

@@ -109,6 +109,11 @@ def test_school_year_boundaries(day: dt.date, start: tuple[int, int], label: str
         ("March 2024", None),
         ("31/02/2024", None),
         ("2024-02-31", None),
+        # the one date reader: what a teacher list understands, a recording sheet understands too
+        ("3 de marzo de 2024", dt.date(2024, 3, 3)),
+        ("3 maart 2024", dt.date(2024, 3, 3)),
+        ("3 marzo 2024", dt.date(2024, 3, 3)),
+        ("3. märts 2024", dt.date(2024, 3, 3)),
     ],
 )
 def test_parse_date_reads_day_first(text: str, expected: dt.date | None) -> None:

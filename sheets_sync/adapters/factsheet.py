@@ -23,6 +23,7 @@ from sheets_sync.core.digest.build import (
     suppress,
     template_environment,
 )
+from sheets_sync.core.digest.render import is_count
 from sheets_sync.core.rollup.build import TITLES
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,6 @@ FIXED_LABELS = {
     "Actions by department",
     "Engagement rate",
 }
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def public_table(
@@ -75,9 +72,9 @@ def _public_cells(
     cells = [format_value(row[0])]
     for c, (h, v) in enumerate(zip(header[1:], row[1:], strict=False), start=1):
         text = suppress(v, min_count)
-        if text is None and _is_count(v) and (tainted or c in round_cols) and v:  # type: ignore[truthy-bool]
+        if text is None and is_count(v) and (tainted or c in round_cols) and v:  # type: ignore[truthy-bool]
             text = rounded(v, min_count)  # type: ignore[arg-type]
-        elif text is None and not _is_count(v) and (tainted or c in round_cols) and str(v).strip():
+        elif text is None and not is_count(v) and (tainted or c in round_cols) and str(v).strip():
             text = "–"
         if text is None:
             text = format_value(v)

@@ -52,9 +52,10 @@ from sheets_sync.core.digest.render import (
     suppress,
     template_environment,
 )
-from sheets_sync.core.lists.tables import Table, header_key
+from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.model import Alumnus, DataIssue
 from sheets_sync.core.state import State
+from sheets_sync.core.text.fold import fold
 
 __all__ = [
     "OPTED_OUT",
@@ -161,7 +162,7 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
     unmailable: set[str] = set()
 
     def box(name: str) -> Box:
-        key = header_key(name)
+        key = fold(name)
         if key not in boxes:
             boxes[key] = Box(member=staff.get(key), name=name)
         return boxes[key]

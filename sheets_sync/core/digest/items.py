@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.config.model import DigestConfig
-from sheets_sync.core.lists.tables import Table, header_key
+from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.model import Alumnus, DataIssue
+from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import OFFICE_ROLES, OUTREACH_STATUS_HEADERS
 
 OPTED_OUT = "opted out — do not contact"
@@ -31,7 +32,7 @@ def clean(text: object) -> str:
 
 
 def slug(name: str) -> str:
-    return header_key(name).replace(" ", "-")
+    return fold(name).replace(" ", "-")
 
 
 def one_line(text: str) -> str:
@@ -55,7 +56,7 @@ class StaffMember:
 
 
 def staff_members(staff: Table) -> dict[str, StaffMember]:
-    """Staff rows by folded name (``header_key``): the address book for owner/teacher digests."""
+    """Staff rows by folded name (``fold``): the address book for owner/teacher digests."""
     found: dict[str, StaffMember] = {}
     for row in staff.rows:
         name = clean(row["Name"])
@@ -65,19 +66,19 @@ def staff_members(staff: Table) -> dict[str, StaffMember]:
             name=name,
             email=address(row["Email"]),
             role=clean(row["Role"]),
-            receives_digest=header_key(row["Receives digest"]) not in ("no", "n", "false", "0"),
+            receives_digest=fold(row["Receives digest"]) not in ("no", "n", "false", "0"),
         )
-        found.setdefault(header_key(name), member)
+        found.setdefault(fold(name), member)
     return found
 
 
 def office_recipients(config: DigestConfig, staff: Mapping[str, StaffMember]) -> tuple[str, ...]:
     if config.office_recipients:
         return tuple(dict.fromkeys(a.strip() for a in config.office_recipients if a.strip()))
-    office = {header_key(r) for r in OFFICE_ROLES}
+    office = {fold(r) for r in OFFICE_ROLES}
     return tuple(
         dict.fromkeys(
-            m.email for m in staff.values() if header_key(m.role) in office and m.receives_digest and m.email
+            m.email for m in staff.values() if fold(m.role) in office and m.receives_digest and m.email
         )
     )
 
@@ -165,7 +166,7 @@ def approach_status(entry: dict[str, str], planned: set[str], boxes: Mapping[str
         return entry["status"] or "owner digests are switched off"
     if entry["key"] in planned:
         return "owner looped in (mail sent with this digest)"
-    b = boxes.get(header_key(entry["owner"]))
+    b = boxes.get(fold(entry["owner"]))
     if b is None or b.member is None or not b.member.email:
         return "owner has no email in Staff: add it so they can be looped in"
     if not b.member.receives_digest:
@@ -179,7 +180,7 @@ def collect_found(alumni: Sequence[Alumnus], done: set[str], box: Callable[[str]
         owner = owner_of(a)
         if not owner:
             continue
-        others = [t for t in (clean(t) for t in a.also_known_to) if t and header_key(t) != header_key(owner)]
+        others = [t for t in (clean(t) for t in a.also_known_to) if t and fold(t) != fold(owner)]
         new = [t for t in others if f"found:{owner}:{a.alumni_id}:{t}" not in done]
         if not new:
             continue

@@ -60,13 +60,14 @@ HEADLINE: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _is_count(value: object) -> bool:
+def is_count(value: object) -> bool:
+    """A whole-number count (bools are not counts): what small-count suppression applies to."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def suppress(value: object, min_count: int) -> str | None:
     """``"< 5"`` for a count of 1..min_count-1 (so no one can be singled out), else ``None``."""
-    if _is_count(value) and 0 < value < min_count:  # type: ignore[operator]
+    if is_count(value) and 0 < value < min_count:  # type: ignore[operator]
         return f"< {min_count}"
     return None
 
@@ -93,7 +94,7 @@ def headline_figures(headline: Mapping[str, object], *, min_count: int = 0) -> l
         value = headline[key]
         hidden = suppress(value, min_count)
         if hidden is None and basis and suppress(headline.get(basis), min_count) is not None:
-            hidden = rounded(value, min_count) if _is_count(value) else "–"  # type: ignore[arg-type]
+            hidden = rounded(value, min_count) if is_count(value) else "–"  # type: ignore[arg-type]
         text = hidden or format_value(value)
         if hidden is None and text != "–":
             text += unit.format(currency=headline.get("currency", ""))

@@ -20,7 +20,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from sheets_sync.core.model import Grid
-from sheets_sync.core.text.normalise import LANGUAGES, fold
+from sheets_sync.core.text.fold import fold
+from sheets_sync.core.text.normalise import LANGUAGES
 from sheets_sync.schema import FIELDS
 
 log = logging.getLogger(__name__)

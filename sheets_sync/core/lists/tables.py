@@ -7,19 +7,13 @@ name (case- and space-insensitive) and hand back each non-blank row with its she
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sheets_sync.core.model import DataIssue, Grid
+from sheets_sync.core.text.fold import fold
 
 HEADER_SEARCH_ROWS = 10
-
-
-def header_key(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a header."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.lower().replace("\n", " ").split())
 
 
 @dataclass(frozen=True)
@@ -44,10 +38,10 @@ def read_table(grid: Grid | None, headers: Sequence[str]) -> tuple[Table, list[D
     """Read ``grid`` whose header row should hold ``headers``. A missing tab is an empty table."""
     if grid is None:
         return Table(title="", header_row=None, rows=()), []
-    wanted = {header_key(h): h for h in headers}
+    wanted = {fold(h): h for h in headers}
     best_row, best_hits = None, 0
     for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
-        hits = sum(1 for cell in grid.rows[r] if header_key(cell) in wanted)
+        hits = sum(1 for cell in grid.rows[r] if fold(cell) in wanted)
         if hits > best_hits:
             best_row, best_hits = r, hits
     if best_row is None or best_hits < max(1, min(2, len(headers))):
@@ -68,7 +62,7 @@ def read_table(grid: Grid | None, headers: Sequence[str]) -> tuple[Table, list[D
     col_of: dict[str, int] = {}
     extra_cols: dict[int, str] = {}
     for c, cell in enumerate(header_cells):
-        key = header_key(cell)
+        key = fold(cell)
         if key in wanted and wanted[key] not in col_of:
             col_of[wanted[key]] = c
         elif cell.strip():

@@ -44,7 +44,7 @@ from sheets_sync.core.master.review import (
 from sheets_sync.core.matching.link import Linkage, MatchSettings, link
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, SourceRecord
 from sheets_sync.core.state import State
-from sheets_sync.core.text.normalise import fold
+from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import ALUMNI, ALUMNI_HEADERS
 
 log = logging.getLogger(__name__)

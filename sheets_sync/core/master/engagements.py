@@ -20,7 +20,8 @@ from sheets_sync.core.matching.link import MatchSettings, link_to
 from sheets_sync.core.model import Alumnus, DataIssue, Engagement, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.contacts import emails, phones
-from sheets_sync.core.text.normalise import clean_text, split_name, year
+from sheets_sync.core.text.fold import clean_text
+from sheets_sync.core.text.normalise import split_name, year
 from sheets_sync.core.text.school_year import parse_date, parse_number
 
 log = logging.getLogger(__name__)

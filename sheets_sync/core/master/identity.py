@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.state import State
-from sheets_sync.core.text.normalise import fold
+from sheets_sync.core.text.fold import fold
 
 log = logging.getLogger(__name__)
 

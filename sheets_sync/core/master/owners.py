@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.model import SourceRecord
-from sheets_sync.core.text.normalise import fold
+from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import TEMPLATE_HEADERS
 
 ROLE_STRENGTH = {"tutor": 4, "mentor": 3, "class teacher": 2, "teacher": 1}

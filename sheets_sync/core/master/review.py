@@ -19,7 +19,7 @@ from sheets_sync.core.master.identity import expired, name_key, pair_key, record
 from sheets_sync.core.matching.link import Linkage, ScoredPair
 from sheets_sync.core.model import DataIssue, Grid, SourceRecord
 from sheets_sync.core.state import State
-from sheets_sync.core.text.normalise import fold
+from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import REVIEW_DECISIONS, REVIEW_HEADERS
 
 log = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ import pandas as pd
 
 from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.text import normalise
+from sheets_sync.core.text.fold import fold
 from sheets_sync.core.text.synonyms import (
     common_name,
     corrected_nickname_groups,
-    fold,
     nickname_groups,
     qualification_code,
     qualification_faculty,

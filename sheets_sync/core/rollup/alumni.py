@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sheets_sync.config.model import RollupConfig
-from sheets_sync.core.lists.tables import header_key
 from sheets_sync.core.model import Alumnus, Engagement
+from sheets_sync.core.text.fold import fold
 from sheets_sync.core.text.school_year import SchoolYear, parse_date, school_year_of
 from sheets_sync.schema import ALUMNI_CATEGORIES, ENGAGEMENT_MODES
 
@@ -54,12 +54,12 @@ def percent(part: float, whole: float) -> float | str:
     return round(100.0 * part / whole, 1) if whole else ""
 
 
-_CATEGORY_KEYS = {header_key(name): name for name in ALUMNI_CATEGORIES}
+_CATEGORY_KEYS = {fold(name): name for name in ALUMNI_CATEGORIES}
 
 
 @lru_cache(maxsize=1024)
 def _category(text: str) -> str:
-    return _CATEGORY_KEYS.get(header_key(text), UNKNOWN)
+    return _CATEGORY_KEYS.get(fold(text), UNKNOWN)
 
 
 def category_of(alumnus: Alumnus) -> str:
@@ -194,7 +194,7 @@ def actions_by_department(by_year: ByYear, year: SchoolYear) -> RollupTable:
     for e in by_year.get(year, ()):
         if e.mode not in ENGAGEMENT_MODES:
             continue
-        key = header_key(e.department)
+        key = fold(e.department)
         names.setdefault(key, " ".join(e.department.split()) or UNASSIGNED)
         counts[key][e.mode] += 1
     order = sorted((k for k in counts if k), key=lambda k: names[k].casefold())

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sheets_sync.config.model import RollupConfig
-from sheets_sync.core.lists.tables import Table, TableRow, header_key
+from sheets_sync.core.lists.tables import Table, TableRow
 from sheets_sync.core.model import DataIssue
 from sheets_sync.core.rollup.alumni import Cell, RollupTable, percent
+from sheets_sync.core.text.fold import fold
 from sheets_sync.core.text.school_year import SchoolYear, parse_date, parse_number, parse_percent, parse_score
 from sheets_sync.schema import FRAMEWORK_STAGES
 
@@ -63,7 +64,7 @@ def _rows_in_year(
 def _label(text: str, default: str = UNSPECIFIED) -> tuple[str, str]:
     """(grouping key, display form) of a free-text label: case and spacing do not split groups."""
     shown = " ".join(text.split())
-    return header_key(shown), shown or default
+    return fold(shown), shown or default
 
 
 def volunteering(table: Table, year: SchoolYear, config: RollupConfig) -> tuple[RollupTable, list[DataIssue]]:
@@ -77,7 +78,7 @@ def volunteering(table: Table, year: SchoolYear, config: RollupConfig) -> tuple[
         key, shown = _label(row["Type of contribution"])
         names.setdefault(key, shown)
         contributions[key] += 1
-        if name := header_key(row["Volunteer name"]):
+        if name := fold(row["Volunteer name"]):
             volunteers[key].add(name)
         text = row["Volunteering hours"]
         value = parse_number(text)
@@ -167,10 +168,10 @@ def _event_dates(table: Table) -> dict[int, dt.date]:
     by_event: dict[str, set[dt.date]] = defaultdict(set)
     for row in table.rows:
         if (day := parse_date(row["Event date"])) is not None:
-            by_event[header_key(row["Event"])].add(day)
+            by_event[fold(row["Event"])].add(day)
     filled = {}
     for row in table.rows:
-        days = by_event.get(header_key(row["Event"]), set())
+        days = by_event.get(fold(row["Event"]), set())
         if not row["Event date"] and len(days) == 1:
             filled[row.row] = next(iter(days))
     return filled
@@ -229,7 +230,7 @@ def framework(table: Table) -> RollupTable:
 
     Rows with an empty Stage belong to the stage above them (people add rows under a stage).
     """
-    names = {header_key(s): s for s in FRAMEWORK_STAGES}
+    names = {fold(s): s for s in FRAMEWORK_STAGES}
     undertaken: Counter[str] = Counter({k: 0 for k in names})
     ideas: Counter[str] = Counter({k: 0 for k in names})
     current = ""
@@ -257,7 +258,7 @@ _TICKS = {"✓", "✔", "☑", "✅"}
 def _ticked(text: str) -> str:
     """Yes / No as ticked in any of the five languages (or a tick mark); ``—`` when not answered."""
     s = text.strip()
-    key = header_key(s)
+    key = fold(s)
     if s in _TICKS or key in _YES:
         return "Yes"
     return "No" if key in _NO else DASH
@@ -269,9 +270,9 @@ def stocktaking(table: Table) -> RollupTable:
     section = ""
     for row in table.rows:
         if row["Section"]:
-            section = header_key(row["Section"])
+            section = fold(row["Section"])
         item = " ".join(row["Item"].split())
-        if section != "actions in place" or not item or "tick all that apply" in header_key(item):
+        if section != "actions in place" or not item or "tick all that apply" in fold(item):
             continue
         rows.append((item, _ticked(row["Ticked"])))
     total = ("Total", sum(1 for r in rows if r[1] == "Yes"))

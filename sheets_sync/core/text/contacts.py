@@ -14,7 +14,8 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from sheets_sync.core.text.normalise import EXCEL_NUMBER, Parsed, clean_text, quote, short_cache
+from sheets_sync.core.text.fold import clean_text
+from sheets_sync.core.text.normalise import EXCEL_NUMBER, Parsed, quote, short_cache
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, Generic, TypeVar, cast
 
-from dateutil import parser as date_parser
+from sheets_sync.core.text.dates import SERIAL, read_date, two_digit_year
+from sheets_sync.core.text.fold import LOWERCASE_PARTICLES, PARTICLES, clean_text, fold
 
 log = logging.getLogger(__name__)
 
@@ -60,32 +60,6 @@ def short_cache(func: F) -> F:
 
 
 # --------------------------------------------------------------------------- text
-
-
-_SPACES = re.compile(r"\s+")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-def clean_text(text: str) -> str:
-    """Strip, drop invisible characters, collapse runs of whitespace (newlines too) to one space."""
-    if text.isascii() and text.isprintable() and "  " not in text:
-        return text.strip()
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
-
-
-@short_cache
-def fold(text: str) -> str:
-    """Comparison form: no accents, lower case, only ``[0-9a-z]`` words separated by one space.
-
-    ``"Nº de alumno"`` -> ``"no de alumno"``, ``"E-mail address"`` -> ``"e mail address"``,
-    ``"Lõpetamise aasta"`` -> ``"lopetamise aasta"``.
-    """
-    if text.isascii():
-        return _NOT_ALNUM.sub(" ", text.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub(" ", stripped).strip()
 
 
 _PLACEHOLDERS = frozenset(
@@ -137,12 +111,6 @@ def longest_phrase(text: str, lookup: dict[tuple[str, ...], str], max_len: int =
 
 # --------------------------------------------------------------------------- names
 
-# Particles that start a surname ("Jan van der Berg", "Ana de la Fuente", "Mario De Luca").
-PARTICLES = frozenset(
-    "van von der den de del della dello delle degli dei di da dal dalla dos das du la las le lo los "
-    "ter ten te het t y i d".split()
-)
-_LOWER_PARTICLES = frozenset("van von der den de del la las los ter ten te het t y i du dos das".split())
 _NAME_SPLIT = re.compile(r"(\s+|-|'|’)")
 
 
@@ -170,7 +138,7 @@ def display_case(name: str, language: str | None = None) -> str:
         low = part.lower()
         if i not in word_positions:
             out.append(" " if part.isspace() else part)
-        elif low in _LOWER_PARTICLES and language != "it" and i != last:
+        elif low in LOWERCASE_PARTICLES and language != "it" and i != last:
             out.append(low)
         else:
             out.append(_cap(low))
@@ -252,72 +220,6 @@ def name_part(text: str, language: str | None = None) -> Parsed[str]:
 
 # --------------------------------------------------------------------------- dates and years
 
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan enero ene gennaio gen januari jaanuar jaan",
-        "february feb febrero gen febbraio febr februari veebruar veebr",
-        "march mar marzo maart mrt maerz marts",
-        "april apr abril aprile aprill",
-        "may mayo maggio mag mei mai",
-        "june jun junio giugno giu juni juuni",
-        "july jul julio luglio lug juli juuli",
-        "august aug agosto ago augustus",
-        "september sep sept septiembre setiembre settembre set septembre",
-        "october oct octubre ottobre ott oktober okt",
-        "november nov noviembre novembre noiembrie",
-        "december dec diciembre dic dicembre detsember dets",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS.setdefault(_name, _number)
-_MONTHS["marts"] = 3  # Estonian "märts" folds to "marts"
-
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\.?$")
-_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|o|º)?\s+(?:de\s+)?([a-z]+)\s+(?:de\s+|del\s+)?(\d{4})$")
-_WORDY_EN = re.compile(r"^([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})$")
-
-
-def _two_digit_year(yy: int, today: dt.date, future_ok: int = 0) -> int:
-    return 2000 + yy if 2000 + yy <= today.year + future_ok else 1900 + yy
-
-
-def _date_from_text(text: str, today: dt.date) -> dt.date | None:
-    """Day-first European reading of a date; None when not a date."""
-    s = clean_text(text)
-    if m := _ISO.match(s):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    if m := _NUMERIC.match(s):
-        year = int(m[3])
-        if len(m[3]) == 2:
-            year = _two_digit_year(year, today)
-        return dt.date(year, int(m[2]), int(m[1]))
-    if m := _YMD.match(s):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    if _SERIAL.match(s):
-        return None  # a number: a date cell reaches the core as a date (the readers convert it)
-    folded = fold(s)
-    if m := _WORDY.match(folded):
-        month = _MONTHS.get(m[2])
-        return dt.date(int(m[3]), month, int(m[1])) if month else None
-    if m := _WORDY_EN.match(folded):
-        month = _MONTHS.get(m[1])
-        return dt.date(int(m[3]), month, int(m[2])) if month else None
-    if not any(c.isalpha() for c in s) or len(s) > 40:
-        return None
-    try:  # last resort for English-ish forms ("3rd of March, 2001")
-        parsed = date_parser.parse(s, dayfirst=True, fuzzy=False, default=dt.datetime(1, 1, 1))
-    except (ValueError, OverflowError, date_parser.ParserError):
-        return None
-    if parsed.year == 1 or parsed.day == 1 and not re.search(r"\b0?1\b", s):
-        return None  # dateutil filled in a missing part
-    return parsed.date()
-
-
 _DATE_FIX = "write it as dd/mm/yyyy (e.g. 03/03/2001) or yyyy-mm-dd"
 _NUMBER_NOT_DATE_FIX = "type the date as dd/mm/yyyy (e.g. 03/03/2001), or format the cell as a date"
 _YEAR_FIX = "write the year the course ended, e.g. 2019"
@@ -336,10 +238,10 @@ def date(text: str, today: dt.date, *, kind: str = "date") -> Parsed[str]:
     if not s:
         return Parsed("")
     try:
-        value = _date_from_text(s, today)
+        value = read_date(s, today)
     except ValueError:
         return Parsed("", f"not a real date: {quote(s)}", "check day and month (day comes first)")
-    if value is None and _SERIAL.match(s):
+    if value is None and SERIAL.match(s):
         return Parsed("", f"a number, not a date: {quote(s)}", _NUMBER_NOT_DATE_FIX)
     if value is None:
         return Parsed("", f"not a date: {quote(s)}", _DATE_FIX)
@@ -358,8 +260,8 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})$")
 
 def _school_year_end(first: str, second: str, today: dt.date) -> int | None:
     """``2018/2019``, ``2018/19``, ``18/19`` -> 2019; None when the two years do not follow."""
-    end = int(second) if len(second) == 4 else _two_digit_year(int(second), today, future_ok=6)
-    start = int(first) if len(first) == 4 else _two_digit_year(int(first), today, future_ok=6)
+    end = int(second) if len(second) == 4 else two_digit_year(int(second), today, future_ok=6)
+    start = int(first) if len(first) == 4 else two_digit_year(int(first), today, future_ok=6)
     return end if end - start in (0, 1) else None
 
 
@@ -375,23 +277,23 @@ def year(text: str, today: dt.date) -> Parsed[int | None]:
     result: int | None = None
     if EXCEL_NUMBER.match(s):
         s = s.split(".")[0]
-    if s.isdecimal() and len(s) > 4 or _SERIAL.match(s):
+    if s.isdecimal() and len(s) > 4 or SERIAL.match(s):
         return bad  # "20199" is a typo, never a date serial (a date cell arrives as a date)
     if s.isdecimal() and len(s) == 4:
         result = int(s)
     elif s.isdecimal() and len(s) == 2:
-        result = _two_digit_year(int(s), today, future_ok=6)
+        result = two_digit_year(int(s), today, future_ok=6)
     elif (m := _SCHOOL_YEAR.match(s)) and _school_year_end(m[1], m[2], today) is not None:
         result = _school_year_end(m[1], m[2], today)
     elif m := _MONTH_YEAR.match(s):
         if not 1 <= int(m[1]) <= 12:
             return bad
-        result = int(m[2]) if len(m[2]) == 4 else _two_digit_year(int(m[2]), today, future_ok=6)
+        result = int(m[2]) if len(m[2]) == 4 else two_digit_year(int(m[2]), today, future_ok=6)
     elif _SCHOOL_YEAR.match(s):
         return Parsed(None, f"not a school year: {quote(s)}", "write it as 2018/2019 or just 2019")
     else:
         try:
-            as_date = _date_from_text(s, today + dt.timedelta(days=366 * 6))
+            as_date = read_date(s, today + dt.timedelta(days=366 * 6))
         except ValueError:
             as_date = None
         if as_date is not None:

@@ -1,4 +1,4 @@
-"""School years and the small text parsers the rollups need (dates, numbers, percentages).
+"""School years and the small text parsers the rollups need (numbers, percentages; dates come from :mod:`.dates`).
 
 A school year starts on a configurable day (``RollupConfig.school_year_start``, default 1 September)
 and ends the day before the same date a year later. Its label is ``"2024-25"``; a school year that
@@ -14,10 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dateutil import parser as date_parser
+from sheets_sync.core.text.dates import read_date
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,3}):([0-5]\d)$")
 _UNIT = re.compile(r"\s*(?:h|hrs?|hours?|horas?|ore|uur|tundi|%)\.?$", re.IGNORECASE)
@@ -66,32 +64,12 @@ def school_year_of(day: dt.date, start: tuple[int, int] = (9, 1)) -> SchoolYear:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A date as people type it, day first (``03/04/2024`` is 3 April); ``None`` when unreadable.
-
-    Accepts ISO (``2024-04-03``, with or without a time) and the forms
-    dateutil reads with ``dayfirst=True``. A text missing the day or the year is not a date, nor
-    is a bare number (``43536``): a cell typed as a date arrives as a date from both readers.
-    """
-    s = " ".join(text.split())
-    if not s:
-        return None
-    if m := _ISO.match(s):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    if _SERIAL.match(s):
-        return None  # a number a person typed: date cells reach the core as dates (the readers convert)
-    if len(s) > 40 or not any(c.isdigit() for c in s):
-        return None
+    """A date in a recording sheet, read by the one date reader (:func:`~.dates.read_date`), day first;
+    ``None`` when unreadable or impossible."""
     try:
-        one = date_parser.parse(s, dayfirst=True, default=dt.datetime(1, 1, 1))
-        two = date_parser.parse(s, dayfirst=True, default=dt.datetime(2, 2, 2))
-    except (ValueError, OverflowError, date_parser.ParserError):
+        return read_date(text)
+    except ValueError:
         return None
-    if one != two:  # dateutil filled in a missing day, month or year
-        return None
-    return one.date()
 
 
 def parse_number(text: str) -> float | None:

@@ -26,44 +26,12 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import unicodedata
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from sheets_sync.core.text.fold import PARTICLES, fold
 from sheets_sync.resources import read_template_text
-
-_SPECIAL = str.maketrans(
-    {
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ı": "i",
-        "'": "",
-        "’": "",
-        "`": "",
-    }
-)
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-@functools.lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lower-case, accents removed, punctuation turned into single spaces."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NON_ALNUM.sub(" ", ascii_text).strip()
-
 
 _SOUND_ALIKE = (("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("k", "c"), ("z", "s"))
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -183,9 +151,6 @@ def qualification_faculty(code: str) -> str:
     return _faculties().get(code, "")
 
 
-_NAME_PARTICLES = frozenset("van von der den de del della di da la las los le ter ten te het y i".split())
-
-
 @functools.lru_cache(maxsize=1)
 def _common_names() -> tuple[frozenset[str], frozenset[str]]:
     """Folded common first names and common surname words (particles dropped: "de Vries" -> vries)."""
@@ -193,7 +158,7 @@ def _common_names() -> tuple[frozenset[str], frozenset[str]]:
     surnames: set[str] = set()
     for row in _read_csv("common_names.csv"):
         for name in (row.get("names") or "").split(";"):
-            words = [w for w in fold(name).split() if w not in _NAME_PARTICLES]
+            words = [w for w in fold(name).split() if w not in PARTICLES]
             if not words:
                 continue
             if row.get("kind", "").strip() == "first":
@@ -210,7 +175,7 @@ def common_name(first: str, surname: str) -> bool:
     given = first.split()
     if not given or given[0] not in firsts:
         return False
-    words = [w for w in surname.split() if w not in _NAME_PARTICLES]
+    words = [w for w in surname.split() if w not in PARTICLES]
     return any(w in surnames for w in words) or " ".join(words) in surnames
 
 

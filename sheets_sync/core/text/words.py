@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
+from sheets_sync.core.text.fold import clean_text, fold
 from sheets_sync.core.text.normalise import (
     EXCEL_NUMBER,
     Parsed,
-    clean_text,
-    fold,
     longest_phrase,
     phrase_lookup,
     quote,
