@@ -31,6 +31,7 @@ from sheets_sync.commands import run_once
 from sheets_sync.config.load import parse_config
 from sheets_sync.workbook import TabWrite
 from tests.test_libreoffice import soffice_or_skip
+from tests.test_xlsx_schema import problems
 
 FIXTURE = Path(__file__).parent / "data" / "libreoffice" / "teacher_formulas.xlsx"
 LIST = "List - Formulas"
@@ -125,6 +126,7 @@ def check_every_save_path(tmp_path: Path, teacher_file: Path, monkeypatch: pytes
     report = run_once(config)  # sync
     assert report.alumni >= 2
     assert_results_kept(path, "sync")
+    assert problems(path)[1] == []  # the spliced cells and the results put back: schema-valid
     names = {
         r[tabs.ALUMNI_HEADERS.index("Name")] for r in XlsxWorkbook(path).read().grids[tabs.ALUMNI].rows[1:]
     }
@@ -324,6 +326,7 @@ def test_a_24_choice_dropdown_stays_within_excels_limits(tmp_path: Path) -> None
     assert utf16_len(dv.error) <= DV_ERROR_UNITS
     assert dv.error.startswith("Choose one of: Option 01, Option 02") and dv.error.endswith("\u2026")
     assert len(dv.errorTitle) <= 32
+    assert problems(path)[1] == []
 
 
 def test_the_message_names_every_choice_when_they_fit() -> None:
