@@ -15,7 +15,7 @@ import pytest
 
 from sheets_sync import schema as tabs
 from sheets_sync.emulator import SheetsEmulator
-from sheets_sync.errors import BackendError
+from sheets_sync.errors import BackendError, SourceError
 
 from ._gsheets_helpers import (
     DECISION_COL,
@@ -81,11 +81,11 @@ def test_a_storm_beyond_the_budget_is_a_clean_error_and_a_rerun_repairs(call: in
     for n in range(call, call + 3):  # max_retries=2: three failures in a row exhaust the budget
         emu.fail_at(n, kind)
     fix = (
-        "wait a minute" if kind == "429" else "check connectivity" if kind in ("timeout", "drop") else "later"
+        "wait a minute" if kind == "429" else "Google unreachable" if kind in ("timeout", "drop") else "later"
     )
     try:
         _sync(emu, max_retries=2)
-    except BackendError as err:
+    except (BackendError, SourceError) as err:  # SourceError (exit 3): no answer from Google at all
         assert fix in str(err)
         assert all_values(emu) == before  # batchUpdate is atomic: nothing half-written
     else:  # a write's failures are spread over re-reads (each with its own budget), or the

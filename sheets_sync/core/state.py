@@ -1,7 +1,10 @@
 """The service's own memory, kept in the workbook (hidden, protected ``_sheets_sync_state`` tab).
 
-Rows are ``Kind | Key | Value | Updated``; values are short JSON texts (one fact per row, so no
-cell nears Google's 50,000-character limit and a diff of the tab stays readable). Kinds in use:
+Rows are ``Kind | Key | Value | Updated``; values are JSON texts, one fact per row so that a diff
+of the tab stays readable. A value longer than :data:`PART` characters (a teacher's ``pending``
+mails at a big school reach hundreds of thousands) is split over consecutive rows with the same
+Kind and Key, joined again on read, so no cell nears Google's 50,000-character limit (counted in
+UTF-16 units: :data:`PART` code points are at most 32,000 of them, under Excel's 32,767 too). Kinds in use:
 
 * ``member``   record fingerprint -> Alumni ID (stable ids across sorts/inserts)
 * ``alias``    absorbed Alumni ID -> surviving Alumni ID (a link to a merged id still resolves)
@@ -25,6 +28,23 @@ from typing import Any
 
 from sheets_sync.core.model import Grid
 
+PART = 16_000  # characters of a value per row: under 50,000 (Google) and 32,767 (Excel) UTF-16 units
+
+
+def parts(text: str) -> list[str]:
+    """``text`` in pieces of at most :data:`PART` characters, never cut next to whitespace (a
+    reader that trims cells still joins them back exactly)."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > PART:
+        end = start + PART
+        while end > start + 1 and (text[end - 1].isspace() or text[end].isspace()):
+            end -= 1
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
 
 @dataclass
 class State:
@@ -36,13 +56,21 @@ class State:
         state = cls()
         if grid is None:
             return state
+        last: tuple[str, str] | None = None
         for row in grid.rows[1:]:  # row 0 is the header
             kind = row[0] if len(row) > 0 else ""
             key = row[1] if len(row) > 1 else ""
             if not kind or not key:
+                last = None
                 continue
-            state.entries.setdefault(kind, {})[key] = row[2] if len(row) > 2 else ""
-            state.updated[(kind, key)] = row[3] if len(row) > 3 else ""
+            value = row[2] if len(row) > 2 else ""
+            bucket = state.entries.setdefault(kind, {})
+            if last == (kind, key):  # the next part of a long value
+                bucket[key] += value
+            else:
+                bucket[key] = value
+                state.updated[(kind, key)] = row[3] if len(row) > 3 else ""
+            last = (kind, key)
         return state
 
     def get(self, kind: str, key: str, default: Any = None) -> Any:
@@ -86,5 +114,6 @@ class State:
         rows = []
         for kind in sorted(self.entries):
             for key in sorted(self.entries[kind]):
-                rows.append([kind, key, self.entries[kind][key], self.updated.get((kind, key), "")])
+                text, when = self.entries[kind][key], self.updated.get((kind, key), "")
+                rows += [[kind, key, part, when] for part in parts(text)]
         return rows

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import requests
 
+from sheets_sync.adapters.gsheets.http import UNREACHABLE
 from sheets_sync.config import GoogleConfig
-from sheets_sync.errors import ConfigError
+from sheets_sync.errors import ConfigError, SourceError
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 READONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
@@ -67,7 +68,8 @@ def authorized_session(google: GoogleConfig, *, readonly: bool = False) -> tuple
         creds, email = _oauth(google.oauth_client), "your Google account"
     else:
         creds, email = _service_account(key_path(google), readonly=readonly)
-    return AuthorizedSession(creds), email
+    # the token request gets the same timeout as every API call (google-auth's default is 120 s)
+    return AuthorizedSession(creds, refresh_timeout=google.timeout), email
 
 
 def _service_account(path: Path | None, *, readonly: bool) -> tuple[object, str]:
@@ -108,7 +110,7 @@ def _service_account(path: Path | None, *, readonly: bool) -> tuple[object, str]
 
 def _oauth(client_file: Path) -> object:
     """User credentials: the cached token if still valid or refreshable, else the browser flow."""
-    from google.auth.exceptions import RefreshError
+    from google.auth.exceptions import RefreshError, TransportError
     from google.auth.transport.requests import Request
     from google.oauth2.credentials import Credentials
 
@@ -128,6 +130,8 @@ def _oauth(client_file: Path) -> object:
             return creds
         except RefreshError:
             creds = None
+        except TransportError as exc:  # no route to Google: the API calls would fail the same way
+            raise SourceError(UNREACHABLE.format(attempts=1, reason=f"token refresh: {exc}")) from None
     if not client_file.is_file():
         raise ConfigError(
             f"the OAuth client file {client_file} does not exist — create an OAuth client ID of type "
