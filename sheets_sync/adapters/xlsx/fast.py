@@ -15,6 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.adapters.xlsx.text import decode
+from sheets_sync.adapters.xlsx.guard import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_GRID_CELLS,
+    MAX_ROWS,
+    MESSAGES,
+    HostileFileError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +53,20 @@ def _row_number(text: str) -> int:
         return int(value)
 
 
-def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tuple[str, ...], ...] | None:
+def _refuse(key: str, **values: Any) -> HostileFileError:
+    return HostileFileError(MESSAGES[key].format(**values) + MESSAGES["fix"])
+
+
+def sheet_text_rows(
+    ws: Any, cell_text: Callable[[Any, str], str], *, where: str = "", max_cells: int = MAX_GRID_CELLS
+) -> tuple[tuple[str, ...], ...] | None:
     """Every row of the read-only worksheet ``ws`` as text (trailing empties trimmed), or None
-    when this openpyxl/lxml does not offer what is needed (the caller then uses openpyxl)."""
+    when this openpyxl/lxml does not offer what is needed (the caller then uses openpyxl).
+
+    Held to a spreadsheet's limits while streaming (rows, columns, characters a cell, and
+    :data:`~.xlsx_guard.MAX_GRID_CELLS`): memory follows the cells read, never a number written
+    in the file. ``max_cells``: what is left of the file's cell budget (a row counts its width,
+    an empty row one). Past a limit: :class:`~.xlsx_guard.HostileFileError` (``where``: the file)."""
     try:
         from lxml import etree
         from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
@@ -97,26 +116,34 @@ def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tupl
     rows: list[tuple[str, ...]] = []
     with source:
         parser = etree.iterparse(source, events=("end",), tag=_ROW, resolve_entities=False, huge_tree=True)
-        number = 0
+        number = seen = spanned = 0
         for _, row in parser:
+            seen += 1
             r = row.get("r")
             index = _row_number(r) if r else number + 1
+            if index > MAX_ROWS or seen > MAX_ROWS:
+                raise _refuse("rows", path=where, tab=ws.title, number=f"{max(index, seen):,}", limit=MAX_ROWS)
             if index <= number:  # a row out of order: openpyxl's read-only iteration skips it
                 row.clear()
                 continue
             rows.extend(() for _ in range(number + 1, index))
             number = index
             cells: list[str] = []
-            col = 0
+            col = count = 0
             for c in row:
                 if c.tag != _C:
                     continue
+                count += 1
                 ref = c.get("r")
                 if ref:
                     letters = ref.rstrip("0123456789")
-                    col = columns.get(letters) or columns.setdefault(letters, _column(letters))
+                    col = columns.get(letters) or columns.setdefault(letters, _column(letters[:8]))
                 else:
                     col += 1
+                if col > MAX_COLUMNS or count > MAX_COLUMNS:
+                    raise _refuse(
+                        "columns", path=where, tab=ws.title, column=ref or "?", number=col, limit=MAX_COLUMNS
+                    )
                 kind = c.get("t")
                 text = ""
                 if kind == "inlineStr":
@@ -140,12 +167,19 @@ def sheet_text_rows(ws: Any, cell_text: Callable[[Any, str], str]) -> tuple[tupl
                                     else value_text(kind, node.text, c)
                                 )
                             break
+                if len(text) > MAX_CELL_CHARS:
+                    raise _refuse(
+                        "cell", path=where, tab=ws.title, row=index, length=len(text), limit=MAX_CELL_CHARS
+                    )
                 if len(cells) < col:
                     cells.extend([""] * (col - len(cells)))
                 cells[col - 1] = text
             end = len(cells)
             while end and not cells[end - 1]:
                 end -= 1
+            spanned += max(end, 1)
+            if spanned > max_cells:
+                raise _refuse("grid", path=where, limit=MAX_GRID_CELLS)
             rows.append(tuple(cells[:end]))
             row.clear()
             while row.getprevious() is not None:

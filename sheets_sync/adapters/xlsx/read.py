@@ -19,7 +19,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ from sheets_sync.adapters.xlsx.text import decode, keep_escapes_for_decoding
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import SourceError
 from sheets_sync.workbook import ListSource
+from sheets_sync.adapters.xlsx.guard import MAX_GRID_CELLS, check_archive
+from sheets_sync.adapters.xlsx.guard import MESSAGES as GUARD_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,7 @@ class ReadResult:
     grids: dict[str, Grid]  # in workbook order
     hidden: frozenset[str]
     version: str  # sha256 of the bytes read
+    unreadable: dict[str, str] = field(default_factory=dict)  # tab -> why it cannot be read
 
 
 def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> ReadResult:
@@ -152,6 +155,12 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
 
     data = check_openable(path)
     version = hashlib.sha256(data).hexdigest()
+    archive = check_archive(data, path)  # a DTD, past a size budget: refused before parsing
+    unreadable = {
+        tab: GUARD_MESSAGES["dangling"].format(tab=tab, target=target)
+        for tab, target in archive.dangling.items()
+        if not tabs or tab in set(tabs)
+    }
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
@@ -162,7 +171,7 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
         ) from None
     wanted = set(tabs)
     try:
-        missing = wanted - set(wb.sheetnames)
+        missing = wanted - set(wb.sheetnames) - set(unreadable)
         if missing:
             raise SourceError(
                 f"{path}: no tab named {', '.join(sorted(missing))}; it has {', '.join(wb.sheetnames)}. "
@@ -171,15 +180,17 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
         grids: dict[str, Grid] = {}
         hidden: set[str] = set()
         keep_escapes_for_decoding(wb.worksheets, data)
+        cells_left = MAX_GRID_CELLS
         for ws in wb.worksheets:  # chartsheets are not worksheets: skipped
             if wanted and ws.title not in wanted:
                 continue
             if ws.sheet_state != "visible":
                 hidden.add(ws.title)
             ws.reset_dimensions()  # trust the cells, not a possibly wrong <dimension> element
-            rows = sheet_text_rows(ws, cell_text)  # lxml, ~3x faster; None: openpyxl's own way
-            if rows is None:
+            rows = sheet_text_rows(ws, cell_text, where=str(path), max_cells=cells_left)  # lxml
+            if rows is None:  # openpyxl's own way
                 rows = _rows_as_text(ws.iter_rows())
+            cells_left -= sum(max(len(r), 1) for r in rows)
             grids[ws.title] = Grid(title=ws.title, rows=rows, location=location)
     except SourceError:
         raise
@@ -191,7 +202,7 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
     finally:
         wb.close()
     log.debug("read %s: %d tabs", path.name, len(grids))
-    return ReadResult(grids=grids, hidden=frozenset(hidden), version=version)
+    return ReadResult(grids=grids, hidden=frozenset(hidden), version=version, unreadable=unreadable)
 
 
 class XlsxListSource(ListSource):
@@ -208,6 +219,8 @@ class XlsxListSource(ListSource):
 
     def read_grids(self) -> list[Grid]:
         result = read_xlsx(self.path, location=str(self.path), tabs=self.tabs)
+        if result.unreadable:  # the whole file is one Data issues row, naming the tab
+            raise SourceError(f"{self.path}: " + "; ".join(result.unreadable.values()))
         return [g for t, g in result.grids.items() if self.tabs or t not in result.hidden]
 
 
