@@ -97,7 +97,10 @@ def sheet_part(zf: zipfile.ZipFile, title: str) -> str:
 def rewrite(src: Path, dst: Path, parts: Mapping[str, Part], *, level: int = 6) -> Path:
     """Copy the .xlsx ``src`` to ``dst`` with ``parts`` replaced: bytes, a function of the old
     bytes, or a function returning byte chunks (streamed). A name not in ``src`` is added."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout,
+    ):
         names = zin.namelist()
         for name in names + [n for n in parts if n not in names]:
             new = parts.get(name)
@@ -137,7 +140,7 @@ def inline(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-HEAD_ROW = '<row r="1">' + "".join(inline(f"{c}1", h) for c, h in zip("ABC", HEADER)) + "</row>"
+HEAD_ROW = '<row r="1">' + "".join(inline(f"{c}1", h) for c, h in zip("ABC", HEADER, strict=True)) + "</row>"
 SHEET_HEAD = (
     f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>{HEAD_ROW}'.encode()
 )
@@ -165,7 +168,12 @@ def empty_rows(total: int) -> Stream:
 
 def huge_cell(chars: int) -> Stream:
     """One inline-string cell of ``chars`` characters."""
-    return repeated(SHEET_HEAD + b'<row r="2"><c r="A2" t="inlineStr"><is><t>', b"x" * 1024, chars, b"</t></is></c></row>" + SHEET_TAIL)
+    return repeated(
+        SHEET_HEAD + b'<row r="2"><c r="A2" t="inlineStr"><is><t>',
+        b"x" * 1024,
+        chars,
+        b"</t></is></c></row>" + SHEET_TAIL,
+    )
 
 
 def comments(total: int) -> Stream:
@@ -184,5 +192,7 @@ DOCTYPE = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE x [<!ENTITY e "ent
 def with_doctype(old: bytes) -> bytes:
     """The part with a DOCTYPE declaring an entity, used in its first text (if any)."""
     body = old.split(b"?>", 1)[1] if old.startswith(b"<?xml") else old
-    body = body.replace(b"<t>", b"<t>&e;", 1).replace(b'<t xml:space="preserve">', b'<t xml:space="preserve">&e;', 1)
+    body = body.replace(b"<t>", b"<t>&e;", 1).replace(
+        b'<t xml:space="preserve">', b'<t xml:space="preserve">&e;', 1
+    )
     return DOCTYPE + body

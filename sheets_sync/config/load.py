@@ -349,6 +349,7 @@ def _parse_list(raw: Any, index: int, ctx: Context, p: Problems) -> ListConfig |
     if "teacher" not in raw and "folder" not in raw:
         p.add(f"{where}.teacher", "missing", 'name the teacher who owns the list: teacher = "Ana Ruiz"')
         return None
+    fields.setdefault("teacher", "")  # a folder's files: each teacher is the file's stem
     return ListConfig(columns={str(k): str(v) for k, v in columns.items()}, **fields)
 
 

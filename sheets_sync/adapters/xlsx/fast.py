@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sheets_sync.adapters.xlsx.text import decode
 from sheets_sync.adapters.xlsx.guard import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -23,6 +22,7 @@ from sheets_sync.adapters.xlsx.guard import (
     MESSAGES,
     HostileFileError,
 )
+from sheets_sync.adapters.xlsx.text import decode
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,9 @@ def sheet_text_rows(
             r = row.get("r")
             index = _row_number(r) if r else number + 1
             if index > MAX_ROWS or seen > MAX_ROWS:
-                raise _refuse("rows", path=where, tab=ws.title, number=f"{max(index, seen):,}", limit=MAX_ROWS)
+                raise _refuse(
+                    "rows", path=where, tab=ws.title, number=f"{max(index, seen):,}", limit=MAX_ROWS
+                )
             if index <= number:  # a row out of order: openpyxl's read-only iteration skips it
                 row.clear()
                 continue

@@ -27,12 +27,12 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sheets_sync.adapters.xlsx.fast import sheet_text_rows
+from sheets_sync.adapters.xlsx.guard import MAX_GRID_CELLS, check_archive
+from sheets_sync.adapters.xlsx.guard import MESSAGES as GUARD_MESSAGES
 from sheets_sync.adapters.xlsx.text import decode, keep_escapes_for_decoding
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import SourceError
 from sheets_sync.workbook import ListSource
-from sheets_sync.adapters.xlsx.guard import MAX_GRID_CELLS, check_archive
-from sheets_sync.adapters.xlsx.guard import MESSAGES as GUARD_MESSAGES
 
 log = logging.getLogger(__name__)
 

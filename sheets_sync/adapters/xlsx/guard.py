@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import IO
 from xml.etree import ElementTree
 
-from ..errors import SourceError
+from sheets_sync.errors import SourceError
 
 MAX_ROWS = 1_048_576  # Excel's and LibreOffice's limits
 MAX_COLUMNS = 16_384  # column XFD
