@@ -246,7 +246,7 @@ def test_both_readers_decode_escapes(tmp_path: Path, monkeypatch: pytest.MonkeyP
     fast = read_xlsx(FIXTURE).grids[ESCAPES].rows
     from sheets_sync.adapters.xlsx import read as xlsx_read
 
-    monkeypatch.setattr(xlsx_read, "sheet_text_rows", lambda ws, cell_text: None)  # openpyxl's way
+    monkeypatch.setattr(xlsx_read, "sheet_text_rows", lambda ws, cell_text, **limits: None)  # openpyxl's way
     slow = read_xlsx(FIXTURE).grids[ESCAPES].rows
     assert fast == slow
     assert fast[1][0] == "Bo\x0b Ek\x1fLind"
