@@ -103,7 +103,10 @@ def school(tmp_path: Path, teacher_file: Path = FIXTURE):
 
 def assert_results_kept(path: Path, step: str) -> None:
     assert cached_results(path, LIST) == RESULTS, f"after {step}: formula results lost"
-    grid = XlsxWorkbook(path).read().grids[LIST]  # what the sync reads
+    grids = XlsxWorkbook(path).read().grids  # what the sync reads
+    assert grids[ESCAPES].rows[1][2] == "_x0041_ stays", f"after {step}: a literal escape changed"
+    assert grids[ESCAPES].rows[1][0] == "Bo\x0b Ek\x1fLind", step
+    grid = grids[LIST]
     assert grid.rows[1][2] == "Bo Ek" and grid.rows[2][2] == "Mia Lind", step
     assert grid.rows[1][4:6] == ("5", "2019"), step
     assert "<f" in sheet_xml(path, LIST) and "LEN(C2)" in sheet_xml(path, LIST), f"{step}: formulas lost"

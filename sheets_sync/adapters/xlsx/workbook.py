@@ -25,12 +25,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-import openpyxl
 from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.reader.excel import ExcelReader
 
 from sheets_sync.adapters.xlsx.lock import hold_lock, refuse_if_open_elsewhere
 from sheets_sync.adapters.xlsx.read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
 from sheets_sync.adapters.xlsx.splice import KeptCells, SpliceError, formula_values, strip_kept, without_cells
+from sheets_sync.adapters.xlsx.text import raw_shared_strings
 from sheets_sync.adapters.xlsx.write import Content, apply_plan, atomic_save, workbook_bytes, write_tab
 from sheets_sync.errors import ConcurrentEditError, SourceError
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
@@ -91,7 +92,10 @@ class XlsxWorkbook(Workbook):
 
     def _load(self, data: bytes) -> OpenpyxlWorkbook:
         try:
-            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
+            reader = _StoredStrings(io.BytesIO(data), keep_vba=self.path.suffix.lower() == ".xlsm")
+            reader.stored = raw_shared_strings(data)
+            reader.read()
+            return reader.wb
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
             raise SourceError(
                 f"{self.path} cannot be opened for writing ({type(err).__name__}: {err}). Fix: open and "
@@ -190,6 +194,20 @@ class XlsxWorkbook(Workbook):
             )
         with hold_lock(self.path, holder, stale_after=stale_after):
             yield
+
+
+class _StoredStrings(ExcelReader):  # type: ignore[misc]
+    """openpyxl's loader, given the shared strings as stored: openpyxl deletes every ``x005F_``
+    in them, which turns a literal ``_x0041_`` typed by a person (stored ``_x005F_x0041_``) into
+    an escape of "A" once openpyxl writes the text back (:mod:`.text`)."""
+
+    stored: list[str] | None = None
+    shared_strings: list[str]
+
+    def read_strings(self) -> None:
+        super().read_strings()
+        if self.stored is not None and len(self.stored) == len(self.shared_strings):
+            self.shared_strings = self.stored
 
 
 def _spliced(wb: OpenpyxlWorkbook, kept: KeptCells, *, last: bool = False) -> Content:
