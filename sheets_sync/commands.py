@@ -69,7 +69,7 @@ def print_changes(report: SyncReport) -> None:
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
     workbook = adapters.open_workbook(config, create=True)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        created, edits = adapters.provision(workbook)
+        created, edits = adapters.provision(workbook, config.categories)
     print(
         f"init: {workbook.name}: {created} tab(s) created, {edits} empty cell(s) filled; no entered cell changed"
     )
@@ -180,7 +180,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
         config = replace(config, workbook=path.resolve())
         where = str(path)
     workbook = adapters.open_workbook(config, create=True)
-    created, _ = adapters.provision(workbook)
+    created, _ = adapters.provision(workbook, config.categories)
     print(f"demo: wrote {where} with {len(school.lists)} teacher lists; init created {created} tab(s)")
     report = run_once(config)
     print_report(report)

@@ -20,6 +20,7 @@ COMMUNICATIONS = "Communications"
 STAKEHOLDERS = "Stakeholders"
 OUTREACH = "Outreach"
 PDCA = "PDCA"
+SURVEY = "Pre-graduation survey"  # guide §3 #3; Google Forms responses tabs are read the same way
 
 TEMPLATE_TABS = (
     STAFF,
@@ -34,6 +35,7 @@ TEMPLATE_TABS = (
     STAKEHOLDERS,
     OUTREACH,
     PDCA,
+    SURVEY,
 )
 
 # Service-owned output tabs (rewritten each sync, protected)
@@ -64,6 +66,8 @@ ALUMNI_HEADERS = (
     "Sources",
     "Match confidence",
     "Last contact",
+    "Wants to get",  # pre-graduation survey GET answers (guide §3 #3)
+    "Offers to help",  # pre-graduation survey HELP answers: proposed in the office digest
 )
 ALUMNI_STAFF_COLUMNS = ("Owner override",)
 
@@ -212,10 +216,40 @@ TEMPLATE_HEADERS: dict[str, tuple[str, ...]] = {
     STAKEHOLDERS: ("Stakeholder", "What's in it for them?", "What may put them off?", "Contact person"),
     OUTREACH: ("Date", "Alumnus", "Alumni ID", "Email", "Purpose", "Requested by", "Channel", "Notes"),
     PDCA: ("Building block", "Plan", "Do", "Check", "Act", "Status"),
+    SURVEY: (
+        "Date",
+        "Name",
+        "Email",
+        "Phone",
+        "Qualification",
+        "Expected graduation year",
+        "Keep in touch?",
+        "Would like to get (GET)",
+        "Would like to offer (HELP)",
+    ),
 }
 
 # Fixed choices (dropdowns) shared by templates, lists and rollups.
-ALUMNI_CATEGORIES = ("Graduates", "Non-Graduates", "Certificate or Award", "Other")
+# The guide's task table (§2, "identify the type(s) of alumni"); a school adds its own with
+# [school] categories (before "Other", see ``alumni_categories``).
+ALUMNI_CATEGORIES = (
+    "Graduates",
+    "Non-Graduates",
+    "Certificate or Award",
+    "Apprentices",
+    "Visiting students",
+    "Former employees",
+    "Other",
+)
+
+
+def alumni_categories(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The guide's categories with the school's own inserted before ``Other`` (no duplicates)."""
+    known = {c.casefold() for c in ALUMNI_CATEGORIES}
+    added = tuple(c for c in dict.fromkeys(extra) if c.casefold() not in known)
+    return (*ALUMNI_CATEGORIES[:-1], *added, ALUMNI_CATEGORIES[-1])
+
+
 CURRENT_STATUS = ("Working for others", "Self-employed", "Further studies", "Volunteering", "Other")
 YES_NO = ("Yes", "No")
 PDCA_STATUS = ("Not started", "In progress", "Done")

@@ -37,7 +37,7 @@ def open_workbook(config: Config, *, create: bool = False) -> Workbook:
     return XlsxWorkbook(config.workbook, backups=config.backups)
 
 
-def provision(workbook: Workbook) -> tuple[int, int]:
+def provision(workbook: Workbook, categories: tuple[str, ...] = ()) -> tuple[int, int]:
     """``init``: plan from the templates (pure) and apply. Returns (tabs created, cells filled)."""
     from sheets_sync.core.provision.plan import plan_all
 
@@ -45,7 +45,7 @@ def provision(workbook: Workbook) -> tuple[int, int]:
         snapshot = workbook.read()
     except SourceError:
         snapshot = None  # a workbook that does not exist yet
-    plans = plan_all(snapshot.grids if snapshot else None)
+    plans = plan_all(snapshot.grids if snapshot else None, categories=categories)
     workbook.provision(plans)
     return sum(p.create for p in plans), sum(len(p.edits) for p in plans)
 
@@ -76,7 +76,7 @@ def external_lists(config: Config) -> list[ExternalList]:
         except SourceError as exc:
             sources = [_Unreadable(str(lc.folder or lc.path), str(exc))]
         for source in sources:
-            teacher = lc.teacher or Path(source.name).stem
+            teacher = lc.teacher or ("" if lc.survey else Path(source.name).stem)
             out.append(ExternalList(ListConfig(**{**lc.__dict__, "teacher": teacher}), source))
     return out
 

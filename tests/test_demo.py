@@ -80,7 +80,7 @@ def test_writing_twice_gives_the_same_cells(tmp_path):
     school = generate_school(5, alumni=40, lists=3)
     books = [openpyxl.load_workbook(write_demo_workbook(tmp_path / n, school)) for n in ("a.xlsx", "b.xlsx")]
     read = [{ws.title: list(ws.iter_rows(values_only=True)) for ws in wb} for wb in books]
-    assert read[0] == read[1] and len(read[0]) == 3 + 1 + len(school.template_rows)
+    assert read[0] == read[1] and len(read[0]) == 3 + 1 + len(school.template_rows) + bool(school.survey)
 
 
 # --------------------------------------------------------------------------- lists and layouts
@@ -363,8 +363,13 @@ def test_outreach_plans_five_approaches_one_for_an_opted_out_alumnus(school):
 def test_workbook_opens_with_every_tab_and_cells_as_typed(tmp_path, school):
     path = write_demo_workbook(tmp_path / "out" / "demo.xlsx", school)
     wb = openpyxl.load_workbook(path)
-    expected = [d.tab for d in school.lists] + [tabs.STAFF, *school.template_rows]
+    expected = [d.tab for d in school.lists] + [tabs.STAFF, *school.template_rows, "Form Responses 1"]
     assert wb.sheetnames == expected
+    survey = [
+        [c if c is not None else "" for c in row]
+        for row in wb["Form Responses 1"].iter_rows(values_only=True)
+    ]
+    assert survey == school.survey and len(school.survey) > 10  # a Google Forms responses tab
     for d in school.lists:
         ws = wb[d.tab]
         for i, row in enumerate(d.rows):

@@ -25,12 +25,14 @@ from sheets_sync.core.digest.build import (
 )
 from sheets_sync.core.digest.render import is_count
 from sheets_sync.core.rollup.build import TITLES
+from sheets_sync.core.survey.rollup import TITLES as SURVEY_TITLES
 
 log = logging.getLogger(__name__)
 
 # Rollup tables fit for the public; Relationship owners (staff names), Framework, Stocktaking
 # and PDCA (internal planning) stay in the workbook.
-PUBLIC_TABLES = TITLES[: TITLES.index("Engagement rate") + 1]  # the first eight tables
+# the first eight tables and the pre-graduation survey (guide §3 #3), which sit last in the tab
+PUBLIC_TABLES = (*TITLES[: TITLES.index("Engagement rate") + 1], *SURVEY_TITLES)
 CHART_TITLES = {
     "engagement_by_mode": "Engaged alumni by mode and category",
     "engagement_rate": "Engagement rate over school years",
@@ -39,6 +41,7 @@ CHART_TITLES = {
 # a free-text first column (event names, types of action) could name a person: shown as given only
 # for tables whose first column is a fixed vocabulary
 FIXED_LABELS = {
+    SURVEY_TITLES[0],  # school years
     "Alumni base",
     "Time since graduation",
     "Engagement by alumni category",

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync import schema as tabs
@@ -17,6 +17,7 @@ from sheets_sync.config import Config, ListConfig
 from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import DataIssue, Grid, ListSummary, SourceRecord
+from sheets_sync.core.survey.read import SurveyResponse, is_survey, read_survey
 from sheets_sync.errors import SourceError
 from sheets_sync.workbook import ListSource, Snapshot
 
@@ -41,8 +42,11 @@ def progress(items: Sequence[Any], label: str) -> Any:
 
 
 def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfig]]:
-    """Every teacher list inside the main workbook: ``List - <teacher>`` tabs and config ``tab`` lists."""
+    """Every list inside the main workbook: ``List - <teacher>`` tabs, config ``tab`` lists and
+    surveys (the ``Pre-graduation survey`` tab, ``[[surveys]]`` tabs, Google Forms responses tabs
+    recognised by their headers)."""
     by_tab = {lc.tab: lc for lc in config.lists if lc.tab}
+    known = {*tabs.TEMPLATE_TABS, *tabs.OUTPUT_TABS}
     found: list[tuple[Grid, ListConfig]] = []
     for title, grid in snapshot.grids.items():
         if title in by_tab:
@@ -50,6 +54,8 @@ def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfi
         elif title.startswith(tabs.LIST_PREFIX):
             teacher = title[len(tabs.LIST_PREFIX) :].strip()
             found.append((grid, ListConfig(teacher=teacher, tab=title)))
+        elif title == tabs.SURVEY and len(grid.rows) > 1 or title not in known and is_survey(grid):
+            found.append((grid, ListConfig(teacher="", tab=title, survey=True)))
     return found
 
 
@@ -61,16 +67,35 @@ def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None
         region=lc.region or config.default_region,
         language=lc.language,
         today=today,
+        categories=config.categories,
     )
+
+
+@dataclass
+class Sources:
+    """Every list and survey read: records to match, their issues, how each was read, and the
+    survey answers the rollup counts."""
+
+    records: list[SourceRecord] = field(default_factory=list)
+    issues: list[DataIssue] = field(default_factory=list)
+    summaries: list[ListSummary] = field(default_factory=list)
+    responses: list[SurveyResponse] = field(default_factory=list)
 
 
 def read_lists(
     snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
 ) -> tuple[list[SourceRecord], list[DataIssue], list[ListSummary]]:
-    """Normalise every list. An unreadable list is one Data issue; the others go on."""
-    records: list[SourceRecord] = []
-    issues: list[DataIssue] = []
-    summaries: list[ListSummary] = []
+    """Normalise every list and survey (see :func:`read_sources`)."""
+    found = read_sources(snapshot, config, external, today)
+    return found.records, found.issues, found.summaries
+
+
+def read_sources(
+    snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
+) -> Sources:
+    """Normalise every list and survey. An unreadable list is one Data issue; the others go on."""
+    out = Sources()
+    records, issues, summaries = out.records, out.issues, out.summaries
     grids = list_grids(snapshot, config)
     for ext in external:
         try:
@@ -92,6 +117,13 @@ def read_lists(
             )
             summaries.append(ListSummary.unreadable(ext.source.name, ext.config.teacher))
     for grid, lc in progress(grids, "reading lists"):
+        if lc.survey:  # students: nobody's list, so no owner and no teacher mail about it
+            survey = read_survey(grid, _options(lc, config, "", today))
+            records.extend(survey.records)
+            issues.extend(survey.issues)
+            summaries.append(survey.summary)
+            out.responses.extend(survey.responses)
+            continue
         teacher = lc.teacher or (
             grid.location.rsplit("/", 1)[-1].rsplit(".", 1)[0] if grid.location else grid.title
         )
@@ -99,13 +131,15 @@ def read_lists(
         records.extend(result.records)
         issues.extend(result.issues)
         summaries.append(result.summary)
-    return records, issues, summaries
+    return out
 
 
 def read_template_tables(snapshot: Snapshot) -> tuple[dict[str, Table], list[DataIssue]]:
     tables: dict[str, Table] = {}
     issues: list[DataIssue] = []
     for title, headers in tabs.TEMPLATE_HEADERS.items():
+        if title == tabs.SURVEY:
+            continue  # read as a list (read_sources): its rows are people to match
         table, found = read_table(snapshot.get(title), headers)
         tables[title] = table
         issues.extend(found)

@@ -16,6 +16,8 @@ from sheets_sync.core.master.layout import keep_row_order
 from sheets_sync.core.model import DataIssue
 from sheets_sync.core.rollup.build import Rollup
 from sheets_sync.core.state import State
+from sheets_sync.core.survey.rollup import BY_YEAR as SURVEY_BY_YEAR
+from sheets_sync.core.survey.rollup import share_headers
 from sheets_sync.workbook import CellValue, ChartSpec, Snapshot, TabWrite
 
 log = logging.getLogger(__name__)
@@ -114,7 +116,14 @@ CHARTS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
     ("Engagement by alumni category", "Engaged alumni by mode and category", "column", (1, 2, 3)),
     ("Net Promoter Score", "NPS by event", "bar", (4,)),
     ("Engagement rate", "Engagement rate over school years (%)", "line", (3,)),
+    (
+        SURVEY_BY_YEAR,
+        "Pre-graduation survey: interested, and what those who said Yes want and offer (%)",
+        "column",
+        tuple(range(4, 5 + len(share_headers()))),
+    ),
 )
+WIDE_CHART_COLUMN = {SURVEY_BY_YEAR: "Q"}  # right of the survey table (columns A..O)
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,7 @@ def charts(placed: Mapping[str, Placed]) -> tuple[ChartSpec, ...]:
                 last_row=where.last_row,
                 category_col=0,
                 series_cols=series,
-                anchor=f"{CHART_COLUMN}{anchor_row + 1}",
+                anchor=f"{WIDE_CHART_COLUMN.get(title, CHART_COLUMN)}{anchor_row + 1}",
             )
         )
     return tuple(specs)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sheets_sync import schema as tabs
-from sheets_sync.app.inputs import ExternalList, dedupe_issues, read_lists, read_template_tables
+from sheets_sync.app.inputs import ExternalList, dedupe_issues, read_sources, read_template_tables
 from sheets_sync.app.outputs import build_writes
 from sheets_sync.app.report import StepTiming, SyncReport
 from sheets_sync.config import Config
@@ -33,6 +33,7 @@ from sheets_sync.core.model import SourceRecord
 from sheets_sync.core.privacy import suppressed, suppressed_tables, without_rows
 from sheets_sync.core.rollup.build import Rollup, RollupInput, build_rollup
 from sheets_sync.core.state import State
+from sheets_sync.core.survey.offers import open_offers
 from sheets_sync.errors import ConfigError
 from sheets_sync.workbook import Snapshot, TabWrite, Workbook
 
@@ -108,7 +109,8 @@ def compute(
     state = State.from_grid(snapshot.get(tabs.STATE))
 
     with steps.step("read") as d:
-        records, issues, summaries = read_lists(snapshot, config, external, today)
+        sources = read_sources(snapshot, config, external, today)
+        records, issues, summaries = sources.records, sources.issues, sources.summaries
         records, forgotten = suppressed(records, state)
         tables, table_issues = read_template_tables(snapshot)
         tables, forgotten_staff = suppressed_tables(tables, state, config.default_region, today)
@@ -180,6 +182,8 @@ def compute(
                 planned_approaches=planned,
                 config=config.rollup,
                 today=today,
+                responses=sources.responses,
+                categories=config.categories,
             )
         )
         issues.extend(getattr(rollup, "issues", ()) or ())
@@ -202,6 +206,7 @@ def compute(
                 school_name=config.school_name,
                 today=today,
                 forget_cells=report.forgotten_rows,
+                offers=open_offers(master.alumni, master.outreach_rows, master.engagements, today),
             )
         )
         d.append(f"mails {len(mails)}")

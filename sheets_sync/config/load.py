@@ -175,6 +175,22 @@ def texts(value: Any, ctx: Context) -> tuple[str, ...]:
     return tuple(text()(item, ctx) for item in value)
 
 
+def categories(value: Any, ctx: Context) -> tuple[str, ...]:
+    """The school's own alumni categories: dropdown items (no comma or quote, 255 characters in all)."""
+    from sheets_sync.schema import alumni_categories  # schema imports config.model: import late
+
+    names = tuple(dict.fromkeys(" ".join(n.split()) for n in texts(value, ctx)))
+    if any(not n or "," in n or '"' in n for n in names):
+        raise Bad(
+            "holds an empty name or one with a comma or quote", 'e.g. categories = ["Erasmus+ trainees"]'
+        )
+    if len(",".join(alumni_categories(names))) + 2 > 255:
+        raise Bad(
+            "is too long for a dropdown (255 characters with the guide's seven)", "use fewer or shorter names"
+        )
+    return names
+
+
 # --------------------------------------------------------------------------- the table
 
 # "section.key" -> (dataclass part, field, reader). Part "" is Config itself; "digest.smtp" is nested.
@@ -189,6 +205,7 @@ KEYS: dict[str, tuple[str, str, Reader]] = {
     "school.name": ("", "school_name", text()),
     "school.default_region": ("", "default_region", region),
     "school.timezone": ("", "timezone", zone),
+    "school.categories": ("", "categories", categories),
     "matching.upper_threshold": ("matching", "upper_threshold", number()),
     "matching.lower_threshold": ("matching", "lower_threshold", number()),
     "matching.estimate_parameters": ("matching", "estimate_parameters", flag),
@@ -269,12 +286,12 @@ class Problems:
 
 def _sections(data: Mapping[str, Any], p: Problems) -> dict[str, Any]:
     """Flatten ``{section: {key: value}}`` into ``{"section.key": value}``, reporting unknown keys."""
-    sections = {k.split(".")[0] for k in KEYS} | {"lists"}
+    sections = {k.split(".")[0] for k in KEYS} | {"lists", "surveys"}
     flat: dict[str, Any] = {}
     for section, table in data.items():
         if section not in sections:
             p.add(section, "unknown section", f"remove it or use one of: {', '.join(sorted(sections))}")
-        elif section == "lists":
+        elif section in ("lists", "surveys"):
             continue
         elif not isinstance(table, dict):
             p.add(section, "must be a table", f"write it as [{section}] followed by key = value lines")
@@ -306,8 +323,9 @@ def _read(flat: Mapping[str, Any], ctx: Context, p: Problems) -> dict[str, dict[
     return parts
 
 
-def _parse_list(raw: Any, index: int, ctx: Context, p: Problems) -> ListConfig | None:
-    where = f"lists[{index}]"
+def _parse_list(raw: Any, index: int, ctx: Context, p: Problems, kind: str = "lists") -> ListConfig | None:
+    """One ``[[lists]]`` entry, or one ``[[surveys]]`` entry (``kind="surveys"``: no teacher needed)."""
+    where = f"{kind}[{index}]"
     if not isinstance(raw, dict):
         p.add(where, "must be a table", "write each list as [[lists]] followed by key = value lines")
         return None
@@ -346,11 +364,13 @@ def _parse_list(raw: Any, index: int, ctx: Context, p: Problems) -> ListConfig |
             'e.g. path = "lists/ana.xlsx" or folder = "lists/"',
         )
         return None
-    if "teacher" not in raw and "folder" not in raw:
+    if "teacher" not in raw and "folder" not in raw and kind == "lists":
         p.add(f"{where}.teacher", "missing", 'name the teacher who owns the list: teacher = "Ana Ruiz"')
         return None
-    fields.setdefault("teacher", "")  # a folder's files: each teacher is the file's stem
-    return ListConfig(columns={str(k): str(v) for k, v in columns.items()}, **fields)
+    fields.setdefault("teacher", "")  # a folder's files (each teacher is the file's stem), or a survey
+    return ListConfig(
+        columns={str(k): str(v) for k, v in columns.items()}, survey=kind == "surveys", **fields
+    )
 
 
 def parse_config(
@@ -374,6 +394,17 @@ def parse_config(
         p.add("lists", "must be an array of tables", "write each list as [[lists]]")
         raw_lists = []
     lists = [parsed for i, raw in enumerate(raw_lists) if (parsed := _parse_list(raw, i, ctx, p))]
+    raw_surveys = data.get("surveys", [])
+    if not isinstance(raw_surveys, list):
+        p.add(
+            "surveys",
+            "must be an array of tables",
+            'write each survey as [[surveys]] with tab = "Form Responses 1"',
+        )
+        raw_surveys = []
+    lists += [
+        parsed for i, raw in enumerate(raw_surveys) if (parsed := _parse_list(raw, i, ctx, p, "surveys"))
+    ]
 
     smtp_fields = parts.pop("digest.smtp", {})
     if smtp_fields and "host" not in smtp_fields:

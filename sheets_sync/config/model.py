@@ -31,6 +31,7 @@ class ListConfig:
     columns: Mapping[str, str] = field(default_factory=dict)  # header text -> field name
     region: str | None = None  # default phone region, e.g. "NL"
     language: str | None = None  # en es it nl et: hint for headers and words
+    survey: bool = False  # a pre-graduation survey responses tab/file/spreadsheet ([[surveys]])
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ class Config:
     school_name: str = "Our VET school"
     default_region: str = "ES"  # phone region when a list gives none
     timezone: str = "Europe/Brussels"
-    lists: tuple[ListConfig, ...] = ()
+    lists: tuple[ListConfig, ...] = ()  # teacher lists, then [[surveys]] (survey=True)
+    categories: tuple[str, ...] = ()  # [school] categories: the school's own alumni categories (guide §2)
     matching: MatchingConfig = MatchingConfig()
     rollup: RollupConfig = RollupConfig()
     digest: DigestConfig = DigestConfig()

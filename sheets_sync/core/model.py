@@ -92,6 +92,11 @@ class SourceRecord:
     strength: int | None = None  # explicit relationship strength, 1 (weak) .. 5 (strong)
     last_contact: str = ""  # ISO date
     consent: bool | None = None  # True yes, False no / opted out, None unknown
+    consent_label: str = (
+        ""  # how the consent is cited when not by its row ("Pre-graduation survey, 2026-03-15")
+    )
+    wants: tuple[str, ...] = ()  # pre-graduation survey: what they would like to get (GET labels)
+    offers: tuple[str, ...] = ()  # pre-graduation survey: what they would like to offer (HELP labels)
     notes: str = ""
     address: str = ""
     postcode: str = ""
@@ -146,6 +151,8 @@ class Alumnus:
     last_contact: str = ""  # ISO date, most recent
     birth_date: str = ""
     student_ids: tuple[str, ...] = ()
+    wants: tuple[str, ...] = ()  # pre-graduation survey GET answers
+    offers: tuple[str, ...] = ()  # pre-graduation survey HELP answers
 
     @property
     def opted_out(self) -> bool:

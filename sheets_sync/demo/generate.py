@@ -15,6 +15,7 @@ from sheets_sync.demo.model import DemoList, DemoSchool
 from sheets_sync.demo.people import NameSource, Person, email_part
 from sheets_sync.demo.population import build_population
 from sheets_sync.demo.records import Teacher, staff_rows, template_rows
+from sheets_sync.demo.survey import survey_rows
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ def _generate(seed: int, alumni: int, lists: int, school_year_end: int, as_of: d
     tpl_rows, tpl_truth = template_rows(
         random.Random(f"{seed}:templates"), people, demo_lists, teachers, school_year_end, as_of=as_of
     )
+    survey, survey_truth = survey_rows(
+        random.Random(f"{seed}:survey"), people[:alumni], school_year_end, as_of
+    )
     log.info(
         "demo school: %d people, %d lists, %d list rows",
         len(people),
@@ -85,6 +89,8 @@ def _generate(seed: int, alumni: int, lists: int, school_year_end: int, as_of: d
         people=facts,
         template_truth=tpl_truth,
         school_year_end=school_year_end,
+        survey=survey,
+        survey_truth=survey_truth,
     )
 
 

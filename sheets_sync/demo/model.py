@@ -37,6 +37,8 @@ class DemoSchool:
     # tab -> per data row of template_rows[tab]: the person id it is about (None: nobody in particular)
     template_truth: dict[str, list[str | None]] = field(default_factory=dict)
     school_year_end: int = 2026
+    survey: list[list[str]] = field(default_factory=list)  # the Google Forms responses tab, header first
+    survey_truth: list[str | None] = field(default_factory=list)  # person id per data row of ``survey``
 
 
 def true_pairs(school: DemoSchool) -> set[frozenset[str]]:

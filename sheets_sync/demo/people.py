@@ -210,7 +210,7 @@ def birth_date(rng: random.Random, grad_year: int, older_by: int = 0) -> dt.date
 
 def category(rng: random.Random) -> int:
     r = rng.random()
-    return 0 if r < 0.75 else 1 if r < 0.87 else 2 if r < 0.95 else 3
+    return 0 if r < 0.75 else 1 if r < 0.87 else 2 if r < 0.95 else -1  # -1: Other
 
 
 def consent(rng: random.Random) -> str | None:

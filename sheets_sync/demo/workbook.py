@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from sheets_sync import schema as tabs
 from sheets_sync.demo.model import DemoSchool
+from sheets_sync.demo.survey import TAB as SURVEY_TAB
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ def write_demo_workbook(path: Path, school: DemoSchool) -> Path:
     _template(wb, tabs.STAFF, school.staff)
     for tab, rows in school.template_rows.items():
         _template(wb, tab, rows)
+    if school.survey:  # a Google Forms responses tab, as "Link to Sheets" makes it
+        ws = wb.create_sheet(SURVEY_TAB)
+        _widths(ws, school.survey)
+        ws.freeze_panes = "A2"
+        for row in school.survey:
+            ws.append(_cells(ws, row))
     fd, tmp = tempfile.mkstemp(prefix=".demo-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:

@@ -55,6 +55,7 @@ from sheets_sync.core.digest.render import (
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.model import Alumnus, DataIssue
 from sheets_sync.core.state import State
+from sheets_sync.core.survey.offers import OpenOffer
 from sheets_sync.core.text.fold import fold
 
 __all__ = [
@@ -123,6 +124,7 @@ class DigestInput:
     school_name: str
     today: dt.date
     forget_cells: Sequence[str] = ()  # teacher-owned cells still holding a forgotten person (issue 7)
+    offers: Sequence[OpenOffer] = ()  # survey offers of help nobody has taken up (guide §3 #3)
 
 
 def is_due(config: DigestConfig, last: dt.date | None, today: dt.date) -> bool:
@@ -311,6 +313,11 @@ def _office_mail(
         "approaches_more": max(0, len(approaches) - MAX_IDS),
         "unmailable": sorted(unmailable, key=str.casefold),
         "forget_cells": list(inp.forget_cells),
+        "offers": [
+            {"alumni_id": o.alumni_id, "offers": ", ".join(o.offers), "owner": o.owner}  # ids, no names
+            for o in inp.offers[:MAX_IDS]
+        ],
+        "offers_more": max(0, len(inp.offers) - MAX_IDS),
         "alumni_total": report.alumni,
         "opted_out_text": OPTED_OUT,
     }

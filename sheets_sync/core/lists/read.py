@@ -39,6 +39,7 @@ class ListOptions:
     region: str = "ES"  # default phone region (ISO 3166 alpha-2)
     language: str | None = None  # en es it nl et hint; None = guess from the headers
     today: dt.date | None = None  # "the future" for date checks; None = date.today()
+    categories: tuple[str, ...] = ()  # the school's own alumni categories ([school] categories)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class _RowReader:
             "graduation_year": lambda t: norm.year(t, today),
             "qualification": lambda t: norm.Parsed(norm.clean_text(t)),
             "department": lambda t: norm.Parsed(norm.clean_text(t)),
-            "category": words.category,
+            "category": lambda t: words.category(t, self.options.categories),
             "role": words.role,
             "strength": words.strength,
             "last_contact": lambda t: norm.date(t, today, kind="contact"),

@@ -340,12 +340,24 @@ def ranked_union(groups: Iterable[Sequence[str]]) -> tuple[str, ...]:
 
 
 def consent_of(recs: Sequence[SourceRecord]) -> tuple[str, str]:
-    """No if any row says no; Yes if one says yes and none says no; else Unknown. With the rows."""
+    """No if any row says no; Yes if one says yes and none says no; else Unknown. With the rows
+    (a survey answer as "Pre-graduation survey, 2026-03-15 (<tab>!<row>)")."""
     for value, word in ((False, "No"), (True, "Yes")):
         rows = [r for r in recs if r.consent is value]
         if rows:
-            return word, JOIN.join(f"{r.ref} ({r.last_contact})" if r.last_contact else r.ref for r in rows)
+            return word, JOIN.join(_consent_source(r) for r in rows)
     return "Unknown", ""
+
+
+def _consent_source(r: SourceRecord) -> str:
+    if r.consent_label:
+        return f"{r.consent_label} ({r.ref})"
+    return f"{r.ref} ({r.last_contact})" if r.last_contact else r.ref
+
+
+def _answers(groups: Iterable[Sequence[str]], consent: str) -> tuple[str, ...]:
+    """Survey answers of every row, in first-seen order; none once the alumnus said No."""
+    return () if consent == "No" else tuple(dict.fromkeys(v for g in groups for v in g))
 
 
 def make_alumnus(
@@ -376,6 +388,8 @@ def make_alumnus(
         last_contact=max((r.last_contact for r in recs), default=""),
         birth_date=most_common(r.birth_date for r in recs),
         student_ids=ranked_union([r.student_id] for r in recs),
+        wants=_answers((r.wants for r in recs), consent),
+        offers=_answers((r.offers for r in recs), consent),
     )
 
 
@@ -398,4 +412,6 @@ def alumni_row(a: Alumnus) -> list:
         JOIN.join(a.sources),
         a.confidence,
         a.last_contact,
+        JOIN.join(a.wants),
+        JOIN.join(a.offers),
     ]

@@ -170,13 +170,15 @@ def plan_provision(existing: Grid | None, spec: TemplateSpec) -> ProvisionPlan:
 
 
 def plan_all(
-    snapshot: Mapping[str, Grid] | None, specs: Sequence[TemplateSpec] | None = None
+    snapshot: Mapping[str, Grid] | None,
+    specs: Sequence[TemplateSpec] | None = None,
+    categories: tuple[str, ...] = (),
 ) -> list[ProvisionPlan]:
     """Plans for every template (default: all of ``templates/``), in order; every conflicting tab
     is reported at once in one SourceError. ``snapshot`` is None for a workbook not created yet.
     """
     grids: Mapping[str, Grid] = snapshot or {}
-    specs = load_templates() if specs is None else specs
+    specs = load_templates(categories) if specs is None else specs
     plans, problems = [], []
     for spec in specs:
         try:

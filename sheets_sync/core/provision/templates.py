@@ -22,13 +22,14 @@ Headers must equal ``tabs.TEMPLATE_HEADERS`` exactly: the core reads the tabs by
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from sheets_sync import schema as tabs
 from sheets_sync.resources import read_template_text
 
+CATEGORY_SECTION = "Alumni categories"  # the Stocktaking section listing them (guide §2)
 MAX_LIST_FORMULA = 255  # Excel's limit on an inline list validation ("a,b,c" with the quotes)
 
 
@@ -141,6 +142,28 @@ def load_template(title: str) -> TemplateSpec:
     return parse_template(tomllib.loads(text), source=f"templates/{name}")
 
 
-def load_templates() -> tuple[TemplateSpec, ...]:
-    """Every template tab, in ``tabs.TEMPLATE_TABS`` order."""
-    return tuple(load_template(t) for t in tabs.TEMPLATE_TABS)
+def load_templates(categories: tuple[str, ...] = ()) -> tuple[TemplateSpec, ...]:
+    """Every template tab, in ``tabs.TEMPLATE_TABS`` order; ``categories``: the school's own alumni
+    categories ([school] categories), added to the category dropdowns and the Stocktaking rows."""
+    return tuple(with_categories(load_template(t), categories) for t in tabs.TEMPLATE_TABS)
+
+
+def with_categories(spec: TemplateSpec, extra: tuple[str, ...]) -> TemplateSpec:
+    """``spec`` with the school's own alumni categories in its category dropdowns and, for
+    Stocktaking, one "Alumni categories" row each (the guide's "add rows as needed")."""
+    if not extra:
+        return spec
+    names = tabs.alumni_categories(extra)
+    columns = tuple(
+        replace(c, choices=names) if c.choices == tabs.ALUMNI_CATEGORIES else c for c in spec.columns
+    )
+    rows = spec.fixed_rows
+    if spec.title == tabs.STOCKTAKING:
+        keys = {spec.key_of(r) for r in rows}
+        values = {"Section": CATEGORY_SECTION}
+        for name in names:
+            row = tuple(values.get(h, name if h == "Item" else "") for h in spec.headers)
+            if spec.key_of(row) not in keys:
+                rows += (row,)
+                keys.add(spec.key_of(row))
+    return replace(spec, columns=columns, fixed_rows=rows)

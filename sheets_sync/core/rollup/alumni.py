@@ -17,7 +17,7 @@ from sheets_sync.config.model import RollupConfig
 from sheets_sync.core.model import Alumnus, Engagement
 from sheets_sync.core.text.fold import fold
 from sheets_sync.core.text.school_year import SchoolYear, parse_date, school_year_of
-from sheets_sync.schema import ALUMNI_CATEGORIES, ENGAGEMENT_MODES
+from sheets_sync.schema import ENGAGEMENT_MODES, alumni_categories
 
 UNKNOWN = "Unknown"
 UNASSIGNED = "Unassigned"
@@ -54,31 +54,30 @@ def percent(part: float, whole: float) -> float | str:
     return round(100.0 * part / whole, 1) if whole else ""
 
 
-_CATEGORY_KEYS = {fold(name): name for name in ALUMNI_CATEGORIES}
+@lru_cache(maxsize=4096)
+def _category(text: str, extra: tuple[str, ...]) -> str:
+    keys = {fold(name): name for name in alumni_categories(extra)}
+    return keys.get(fold(text), UNKNOWN)
 
 
-@lru_cache(maxsize=1024)
-def _category(text: str) -> str:
-    return _CATEGORY_KEYS.get(fold(text), UNKNOWN)
+def category_of(alumnus: Alumnus, extra: tuple[str, ...] = ()) -> str:
+    """The alumnus's §2 category (case and spacing ignored); ``Unknown`` when blank or unrecognised.
+    ``extra``: the school's own categories ([school] categories)."""
+    return _category(alumnus.category, extra)
 
 
-def category_of(alumnus: Alumnus) -> str:
-    """The alumnus's §2 category (case and spacing ignored); ``Unknown`` when blank or unrecognised."""
-    return _category(alumnus.category)
-
-
-def categories() -> tuple[str, ...]:
-    return (*ALUMNI_CATEGORIES, UNKNOWN)
+def categories(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return (*alumni_categories(extra), UNKNOWN)
 
 
 # --------------------------------------------------------------------------- alumni
 
 
-def alumni_base(alumni: Sequence[Alumnus]) -> RollupTable:
+def alumni_base(alumni: Sequence[Alumnus], extra: tuple[str, ...] = ()) -> RollupTable:
     """Guide §3 #3: Total (A), Not willing to keep in touch (B), Contactable (A-B), per category."""
-    counts: dict[str, Counter[str]] = {c: Counter() for c in categories()}
+    counts: dict[str, Counter[str]] = {c: Counter() for c in categories(extra)}
     for a in alumni:
-        c = counts[category_of(a)]
+        c = counts[category_of(a, extra)]
         c["total"] += 1
         c["no"] += a.opted_out
         c["unknown"] += a.consent not in ("Yes", "No")
@@ -165,7 +164,9 @@ def engaged_ids(by_year: ByYear, year: SchoolYear, known: Mapping[str, Alumnus])
     }
 
 
-def engagement_by_category(alumni: Mapping[str, Alumnus], by_year: ByYear, year: SchoolYear) -> RollupTable:
+def engagement_by_category(
+    alumni: Mapping[str, Alumnus], by_year: ByYear, year: SchoolYear, extra: tuple[str, ...] = ()
+) -> RollupTable:
     """Guide §3 #4: distinct alumni engaged in each CASE mode (and in any mode), per category."""
     by_mode: dict[str, set[str]] = defaultdict(set)
     for e in by_year.get(year, ()):
@@ -174,9 +175,9 @@ def engagement_by_category(alumni: Mapping[str, Alumnus], by_year: ByYear, year:
     any_mode = set().union(*by_mode.values()) if by_mode else set()
     members: dict[str, set[str]] = defaultdict(set)
     for i, a in alumni.items():
-        members[category_of(a)].add(i)
+        members[category_of(a, extra)].add(i)
     rows: list[tuple[Cell, ...]] = []
-    for name in categories():
+    for name in categories(extra):
         ids = members[name]
         rows.append((name, *(len(ids & by_mode[m]) for m in ENGAGEMENT_MODES), len(ids & any_mode)))
     return RollupTable(

@@ -22,6 +22,9 @@ from sheets_sync.core.model import Alumnus, DataIssue, Engagement
 from sheets_sync.core.rollup import alumni as rt
 from sheets_sync.core.rollup import templates as tt
 from sheets_sync.core.rollup.alumni import RollupTable
+from sheets_sync.core.survey.read import SurveyResponse
+from sheets_sync.core.survey.rollup import TITLES as SURVEY_TITLES
+from sheets_sync.core.survey.rollup import survey_tables
 from sheets_sync.core.text.school_year import SchoolYear, school_year_of
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ TITLES = (
     "Framework coverage",
     "Stocktaking",
     "PDCA",
+    *SURVEY_TITLES,  # last: the survey tables are wide (their chart sits right of them)
 )
 
 
@@ -59,6 +63,8 @@ HEADLINE_LABELS: tuple[tuple[str, str], ...] = (
     ("participants", "Participants in experiential actions"),
     ("nps", "Net Promoter Score"),
     ("nps_responses", "NPS responses"),
+    ("survey_respondents", "Pre-graduation survey respondents"),
+    ("survey_interested", "Interested in keeping in touch (%)"),
 )
 
 
@@ -70,6 +76,8 @@ class RollupInput:
     planned_approaches: Mapping[str, int]  # owner name -> Outreach rows resolved to their alumni
     config: RollupConfig
     today: dt.date
+    responses: Sequence[SurveyResponse] = ()  # pre-graduation survey answers (guide §3 #3)
+    categories: tuple[str, ...] = ()  # the school's own alumni categories ([school] categories)
 
 
 @dataclass(frozen=True)
@@ -116,9 +124,9 @@ def build_rollup(inp: RollupInput) -> Rollup:
     nps, n_issues = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), year, config)
     rate = rt.engagement_rate(by_id, by_year, year)
     built = (
-        rt.alumni_base(alumni),
+        rt.alumni_base(alumni, inp.categories),
         rt.time_since_graduation(alumni, year, config),
-        rt.engagement_by_category(by_id, by_year, year),
+        rt.engagement_by_category(by_id, by_year, year, inp.categories),
         rt.actions_by_department(by_year, year),
         volunteering,
         experiential,
@@ -128,6 +136,7 @@ def build_rollup(inp: RollupInput) -> Rollup:
         tt.framework(_table(inp, tabs.FRAMEWORK)),
         tt.stocktaking(_table(inp, tabs.STOCKTAKING)),
         tt.pdca(_table(inp, tabs.PDCA)),
+        *survey_tables(inp.responses, config.school_year_start, year),
     )
     prev_volunteering, _ = tt.volunteering(_table(inp, tabs.VOLUNTEERING), previous, config)
     prev_nps, _ = tt.nps(_table(inp, tabs.EVENT_FEEDBACK), previous, config)
@@ -159,6 +168,10 @@ def build_rollup(inp: RollupInput) -> Rollup:
         "nps_previous": prev_nps.total[4] if prev_nps.total else "",
         "framework_gaps": sum(1 for r in built[9].rows if r[3] == "Gap"),
     }
+    survey_total = built[-1].total
+    if survey_total:
+        headline["survey_respondents"] = survey_total[1]
+        headline["survey_interested"] = survey_total[4]
     start = f"{year.start:%d %b}"
     notes = (
         f"School year {year.label}: {year.start.isoformat()} to {year.end.isoformat()} "

@@ -176,18 +176,39 @@ _CATEGORIES = phrase_lookup(
             "premio, certificato, certificazione, attestato, certificaat, certificering, prijs, sertifikaat, "
             "tunnistus, auhind, certificate or award, professional certificate, certificado de profesionalidad"
         ),
-        ALUMNI_CATEGORIES[3]: "other, otro, otra, altro, anders, overig, muu",
+        ALUMNI_CATEGORIES[3]: (
+            "apprentice, apprentices, apprenticeship, aprendiz, aprendices, formacion dual, fp dual, dual, "
+            "apprendista, apprendisti, apprendistato, leerling bbl, bbl, leerwerktraject, leerbaan, "
+            "praktikant opipoiss, opipoiss, toopohine ope, tookohapohine ope"
+        ),
+        ALUMNI_CATEGORIES[4]: (
+            "visiting student, visiting students, mobility student, exchange student, erasmus, erasmus student, "
+            "estudiante de movilidad, estudiante visitante, estudiante erasmus, studente in mobilita, "
+            "studente ospite, studente erasmus, uitwisselingsstudent, gaststudent, vahetusopilane, "
+            "kulalisopilane"
+        ),
+        ALUMNI_CATEGORIES[5]: (
+            "former employee, former employees, former staff, ex employee, staff, antiguo empleado, "
+            "antigua empleada, ex empleado, ex empleada, ex trabajador, ex dipendente, ex docente, "
+            "oud medewerker, voormalig medewerker, oud werknemer, endine tootaja, endine opetaja"
+        ),
+        ALUMNI_CATEGORIES[-1]: "other, otro, otra, altro, anders, overig, muu",
     }
 )
 
 
 @short_cache
-def category(text: str) -> Parsed[str]:
-    """Alumni category words -> one of ``tabs.ALUMNI_CATEGORIES`` (guide §2); anything else is Other."""
+def category(text: str, extra: tuple[str, ...] = ()) -> Parsed[str]:
+    """Alumni category words -> one of ``tabs.ALUMNI_CATEGORIES`` (guide §2) or of the school's own
+    ``extra`` categories (written as configured, case and accents aside); anything else is Other."""
     s = clean_text(text)
     if not s:
         return Parsed("")
-    return Parsed(longest_phrase(s, _CATEGORIES) or ALUMNI_CATEGORIES[3])
+    folded = fold(s)
+    own = next((c for c in extra if fold(c) == folded), None)
+    if own is not None:
+        return Parsed(own)
+    return Parsed(longest_phrase(s, _CATEGORIES) or ALUMNI_CATEGORIES[-1])
 
 
 def postcode(text: str) -> Parsed[str]:
