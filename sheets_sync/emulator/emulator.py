@@ -423,6 +423,8 @@ class SheetsEmulator:
                 status, payload = err.code, err.body()
                 if err.code == 400:
                     self.rejections.append((index, entry, err.message))
+                    log.warning("emulator refused call %d (%s %s) as Google would", index, method, parts.path)
+                    log.debug("emulator refusal of call %d: %s", index, err.message)
             except Exception:
                 if self.strict:
                     raise
