@@ -78,7 +78,7 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def child_make(path: Path, rows: int) -> None:
-    from sheets_sync import wiring as adapters
+    from sheets_sync import wiring
     from sheets_sync.config import Config
     from sheets_sync.demo import generate_school, write_demo_workbook
 
@@ -87,7 +87,7 @@ def child_make(path: Path, rows: int) -> None:
         SEED, alumni=alumni_for(rows), lists=lists_for(rows), school_year_end=_year_end()
     )
     write_demo_workbook(path, school)
-    adapters.provision(adapters.open_workbook(Config(workbook=path, backups=0)))
+    wiring.provision(wiring.open_workbook(Config(workbook=path, backups=0)))
     emit(
         {
             "rows": sum(len(d.rows) - d.header_row for d in school.lists),

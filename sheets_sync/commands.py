@@ -1,4 +1,4 @@
-"""What each CLI command does, built from the adapters. Printing lives here and in cli.py only."""
+"""What each CLI command does, built from :mod:`sheets_sync.wiring`. Printing lives here and in cli.py only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import socket
 from dataclasses import replace
 from pathlib import Path
 
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.app.report import SyncReport
 from sheets_sync.config import Config
 from sheets_sync.errors import ConfigError, DataIssuesFound
@@ -67,9 +67,9 @@ def print_changes(report: SyncReport) -> None:
 
 
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
-    workbook = adapters.open_workbook(config, create=True)
+    workbook = wiring.open_workbook(config, create=True)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        created, edits = adapters.provision(workbook, config.categories)
+        created, edits = wiring.provision(workbook, config.categories)
     print(
         f"init: {workbook.name}: {created} tab(s) created, {edits} empty cell(s) filled; no entered cell changed"
     )
@@ -83,24 +83,24 @@ def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -
     """One locked sync with every adapter built from the config (used by sync, demo, schedule)."""
     from sheets_sync.app.sync import run_sync
 
-    workbook = adapters.open_workbook(config)
+    workbook = wiring.open_workbook(config)
     calls_before = (
         workbook.stats.api_calls
     )  # the lock's calls count too (on Google it lives in the spreadsheet)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        external = adapters.external_lists(config)
-        queue = adapters.mail_queue(config) if send_mail else None
+        external = wiring.external_lists(config)
+        queue = wiring.mail_queue(config) if send_mail else None
         report, computed = run_sync(
             config,
             workbook,
             external=external,
             outbox=queue,
-            charts=adapters.chart_renderer(),
+            charts=wiring.chart_renderer(),
             dry_run=dry_run,
             calls_before=calls_before,
         )
         if not dry_run:
-            adapters.write_factsheet(config, computed)
+            wiring.write_factsheet(config, computed)
     return report
 
 
@@ -123,12 +123,12 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from sheets_sync.app.inputs import read_lists
 
-    for warning in adapters.check_secrets(config):
+    for warning in wiring.check_secrets(config):
         print(f"warning: {warning}")
-    workbook = adapters.open_workbook(config)
+    workbook = wiring.open_workbook(config)
     snapshot = workbook.read()
     print(f"workbook: {workbook.name} ({len(snapshot.grids)} tabs)")
-    records, issues, summaries = read_lists(snapshot, config, adapters.external_lists(config))
+    records, issues, summaries = read_lists(snapshot, config, wiring.external_lists(config))
     if not summaries:
         print("no teacher lists found: name tabs 'List - <teacher>' or add [[lists]] entries to the config")
     for s in summaries:
@@ -174,13 +174,13 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
             raise ConfigError(
                 "demo on Google needs --emulator STATE.json: it never writes to a real spreadsheet"
             )
-        _seed_emulator(config, path)
+        wiring.seed_emulator(config, path)
         where = f"spreadsheet {config.google.spreadsheet} in {config.google.emulator}"
     else:
         config = replace(config, workbook=path.resolve())
         where = str(path)
-    workbook = adapters.open_workbook(config, create=True)
-    created, _ = adapters.provision(workbook, config.categories)
+    workbook = wiring.open_workbook(config, create=True)
+    created, _ = wiring.provision(workbook, config.categories)
     print(f"demo: wrote {where} with {len(school.lists)} teacher lists; init created {created} tab(s)")
     report = run_once(config)
     print_report(report)
@@ -188,19 +188,6 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     print(f"Open {where} — tabs Alumni, Review, Rollup, Data issues, Sync log")
     print(f"Digests: {config.outbox_dir}/   Factsheet: {config.factsheet_path}")
     return 0
-
-
-def _seed_emulator(config: Config, xlsx: Path) -> None:
-    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
-    from sheets_sync.emulator import SheetsEmulator
-    from sheets_sync.emulator.seed import seed_spreadsheet
-
-    assert config.google.emulator is not None and config.google.spreadsheet is not None
-    emu = SheetsEmulator.load_or_create(config.google.emulator)
-    seed_spreadsheet(
-        emu, config.google.spreadsheet, XlsxWorkbook(xlsx).read().grids, title=config.school_name
-    )
-    emu.save(config.google.emulator)
 
 
 # --------------------------------------------------------------------------- schedule
@@ -219,9 +206,9 @@ def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
 def cmd_forget(args: argparse.Namespace, config: Config) -> int:
     from sheets_sync.app.privacy import forget
 
-    workbook = adapters.open_workbook(config)
+    workbook = wiring.open_workbook(config)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        result = forget(config, workbook, args.who, by=args.by, queue=adapters.mail_queue(config))
+        result = forget(config, workbook, args.who, by=args.by, queue=wiring.mail_queue(config))
     for line in result.lines():
         print(line)
     return 0
@@ -232,7 +219,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
     if not args.out.exists():
         raise ConfigError(f"--out folder {args.out} does not exist — create it first")
-    workbook = adapters.open_workbook(config)
+    workbook = wiring.open_workbook(config)
     paths = export(config, workbook, args.who, out=args.out)
     for path in paths:
         print(f"wrote {path}")

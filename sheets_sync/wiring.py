@@ -150,3 +150,17 @@ def check_secrets(config: Config) -> list[str]:
             f"SMTP user is set but ${config.digest.smtp.password_env} is empty — export it before the run"
         )
     return warnings
+
+
+def seed_emulator(config: Config, xlsx: Path) -> None:
+    """Copy every tab of the local workbook ``xlsx`` into the emulated spreadsheet of ``config``."""
+    from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
+    from sheets_sync.emulator import SheetsEmulator
+    from sheets_sync.emulator.seed import seed_spreadsheet
+
+    assert config.google.emulator is not None and config.google.spreadsheet is not None
+    emu = SheetsEmulator.load_or_create(config.google.emulator)
+    seed_spreadsheet(
+        emu, config.google.spreadsheet, XlsxWorkbook(xlsx).read().grids, title=config.school_name
+    )
+    emu.save(config.google.emulator)

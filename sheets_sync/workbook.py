@@ -113,6 +113,7 @@ class Workbook(ABC):
     """A workbook or spreadsheet: the only store the service has."""
 
     stats: BackendStats
+    commit_calls: int = 1  # API calls a commit costs (for the Sync log row); a local file: 1
 
     @property
     @abstractmethod
@@ -142,6 +143,8 @@ class Workbook(ABC):
 
 class ListSource(ABC):
     """A teacher list that lives outside the main workbook (another .xlsx, another spreadsheet)."""
+
+    api_calls: int = 0  # API calls its reads cost so far (a file: none)
 
     @property
     @abstractmethod

@@ -46,7 +46,7 @@ EVENTS = (
 
 def install(hook: Hook) -> Callable[[], None]:
     """Wrap the write path so that ``hook(event, detail)`` runs at each event; returns ``restore``."""
-    from sheets_sync import wiring as adapters
+    from sheets_sync import wiring
     from sheets_sync.adapters.xlsx import workbook as xlsx
     from sheets_sync.adapters.xlsx import write as xlsx_write
 
@@ -105,7 +105,7 @@ def install(hook: Hook) -> Callable[[], None]:
     patch(xlsx_write, "write_temporary", save)
     patch(xlsx_write, "_backup", before("backup"))
     patch(os, "replace", replace)
-    patch(adapters, "write_factsheet", before("factsheet"))
+    patch(wiring, "write_factsheet", before("factsheet"))
 
     def restore() -> None:
         for owner, name, original in reversed(saved):

@@ -62,9 +62,9 @@ class Harness:
 
     # ------------------------------------------------------------------ operations
     def workbook(self):
-        from sheets_sync import wiring as adapters
+        from sheets_sync import wiring
 
-        return adapters.open_workbook(self.config)
+        return wiring.open_workbook(self.config)
 
     def read(self) -> Snapshot:
         return self.workbook().read()

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.adapters.mail.queue import MailQueue
 from sheets_sync.adapters.mail.send import SmtpMailer
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
@@ -31,7 +31,7 @@ def _setup(tmp_path, school, port):
     config = parse_config({}, base=tmp_path)
     smtp = SmtpConfig(host="127.0.0.1", port=port, security="none", sender="alumni@school.test", timeout=3.0)
     config = replace(config, workbook=wb, digest=replace(DigestConfig(), smtp=smtp))
-    adapters.provision(XlsxWorkbook(wb))
+    wiring.provision(XlsxWorkbook(wb))
     return config
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sheets_sync import schema as tabs
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.commands import run_once
 from sheets_sync.demo import generate_school
 
@@ -26,7 +26,7 @@ def school():
 @pytest.fixture(params=BACKENDS)
 def harness(request, tmp_path, school) -> Harness:
     h = Harness.create(request.param, tmp_path, school)
-    adapters.provision(adapters.open_workbook(h.config, create=True))
+    wiring.provision(wiring.open_workbook(h.config, create=True))
     return h
 
 
@@ -156,7 +156,7 @@ def test_forget_removes_a_person_everywhere(harness: Harness):
     snap = harness.read()
     row = snap.grids[tabs.ALUMNI].rows[1]
     alumni_id, emails = row[0], row[tabs.ALUMNI_HEADERS.index("Emails")]
-    result = forget(harness.config, adapters.open_workbook(harness.config), alumni_id, by="DPO")
+    result = forget(harness.config, wiring.open_workbook(harness.config), alumni_id, by="DPO")
     assert result.found and result.teacher_cells
     after = harness.read()
     flat = "\n".join("\t".join(r) for t in tabs.OUTPUT_TABS if t in after.grids for r in after.grids[t].rows)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from openpyxl import Workbook as Book
 
 from sheets_sync import schema as tabs
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.app.sync import run_sync
 from sheets_sync.config import ListConfig, parse_config
@@ -57,8 +57,8 @@ def test_lists_from_tabs_files_and_folders_and_a_missing_one(tmp_path):
             ListConfig(teacher="Gone", path=tmp_path / "missing.xlsx"),
         ),
     )
-    adapters.provision(XlsxWorkbook(wb))
-    report, computed = run_sync(config, XlsxWorkbook(wb), external=adapters.external_lists(config))
+    wiring.provision(XlsxWorkbook(wb))
+    report, computed = run_sync(config, XlsxWorkbook(wb), external=wiring.external_lists(config))
     readable = {s.teacher for s in report.lists if s.readable}
     assert readable == {"Ana Ruiz", "Wim Jansen", "Marco Bianchi", "Mart Tamm", "Sara Bell"}
     assert [s.teacher for s in report.lists if not s.readable] == ["Gone"]

@@ -24,7 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync import schema as tabs
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.app.privacy import export, forget
 from sheets_sync.app.sync import run_sync
 from sheets_sync.config import SmtpConfig, parse_config
@@ -110,7 +110,7 @@ def make_school(kind: str, tmp_path: Path, sheets: dict[str, list[list[str]]] = 
     xlsx = tmp_path / "school.xlsx"
     data = {"school": {"name": "Test School", "default_region": "ES", "timezone": "Europe/Madrid"}, **raw}
     config = replace(parse_config(data, base=tmp_path), workbook=xlsx)
-    adapters.provision(adapters.open_workbook(config, create=True))
+    wiring.provision(wiring.open_workbook(config, create=True))
     write_school(xlsx, sheets)
     if kind == "xlsx":
         return Harness(kind, config, None, tmp_path)
@@ -130,7 +130,7 @@ def make_school(kind: str, tmp_path: Path, sheets: dict[str, list[list[str]]] = 
 
 
 def sync(h: Harness, day: dt.datetime = DAY):
-    report, _ = run_sync(h.config, h.workbook(), outbox=adapters.mail_queue(h.config), now=day)
+    report, _ = run_sync(h.config, h.workbook(), outbox=wiring.mail_queue(h.config), now=day)
     return report
 
 
@@ -530,7 +530,7 @@ def test_check_warns_when_the_key_file_is_readable_by_others(tmp_path, mode, war
     key.write_text("{}")
     key.chmod(mode)
     config = parse_config({"google": {"spreadsheet": "abc", "credentials": str(key)}}, base=tmp_path)
-    warnings = [w for w in adapters.check_secrets(config) if "readable by other users" in w]
+    warnings = [w for w in wiring.check_secrets(config) if "readable by other users" in w]
     assert bool(warnings) is warned
     if warned:
         assert f"chmod 600 {key}" in warnings[0]
@@ -604,7 +604,7 @@ def test_the_smtp_password_never_reaches_logs_tabs_mails_or_repr(tmp_path, monke
         smtp = SmtpConfig(host="127.0.0.1", port=port, security="none", user="mailer", timeout=5)
         config = replace(h.config, digest=replace(h.config.digest, smtp=smtp))
         h = replace(h, config=config)
-        queue = adapters.mail_queue(config)
+        queue = wiring.mail_queue(config)
         with caplog.at_level(logging.DEBUG):
             report, _ = run_sync(config, h.workbook(), outbox=queue, now=DAY)
     finally:
@@ -632,7 +632,7 @@ def test_a_sync_of_the_demo_school_logs_no_personal_data(tmp_path, caplog):
 
     school = generate_school(5, alumni=60, lists=5)
     h = Harness.create("xlsx", tmp_path, school)
-    adapters.provision(adapters.open_workbook(h.config, create=True))
+    wiring.provision(wiring.open_workbook(h.config, create=True))
     with caplog.at_level(logging.INFO):
         run_once(h.config)
         forget(h.config, h.workbook(), rows_of(h, tabs.ALUMNI)[0]["Alumni ID"], by="DPO")

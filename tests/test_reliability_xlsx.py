@@ -34,7 +34,7 @@ import openpyxl
 import pytest
 
 from sheets_sync import schema as tabs
-from sheets_sync import wiring as adapters
+from sheets_sync import wiring
 from sheets_sync.adapters.xlsx.lock import lock_path_for
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
 from sheets_sync.commands import run_once
@@ -126,7 +126,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Base, Config]:
     folder = tmp_path_factory.mktemp("base")
     school = generate_school(SEED, alumni=60, lists=4)
     h = Harness.create("xlsx", folder, school)
-    adapters.provision(adapters.open_workbook(h.config, create=True))
+    wiring.provision(wiring.open_workbook(h.config, create=True))
     run_once(h.config)  # the previous run
     snap = h.read()
     # a teacher adds a list, so the next run has new alumni and new mails to send

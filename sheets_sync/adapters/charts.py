@@ -21,6 +21,8 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sheets_sync.core.rollup.build import Rollup, RollupTable
+
 log = logging.getLogger(__name__)
 
 COLOURS = ("#1e3a8a", "#0d9488", "#f59e0b", "#64748b")
@@ -36,8 +38,8 @@ DRAWN_KEPT = 4  # drawings kept per chart kind: a run needs two (digest and fact
 LITERAL_TEXT = rc_context({"text.parse_math": False, "text.usetex": False})
 
 
-def _tables(rollup: Any) -> dict[str, Any]:
-    tables: Iterable[Any] = getattr(rollup, "tables", rollup)
+def _tables(rollup: Rollup | Iterable[RollupTable]) -> dict[str, RollupTable]:
+    tables = rollup.tables if isinstance(rollup, Rollup) else rollup
     return {t.title: t for t in tables}
 
 
@@ -184,7 +186,7 @@ CHARTS = (
 )
 
 
-def rollup_charts(rollup: Any, *, min_count: int = 0) -> dict[str, bytes]:
+def rollup_charts(rollup: Rollup | Iterable[RollupTable], *, min_count: int = 0) -> dict[str, bytes]:
     """PNG bytes by chart name, for the tables that have something to draw.
 
     ``rollup``: a :class:`~sheets_sync.core.rollup.build.Rollup` or any iterable of RollupTables.

@@ -261,13 +261,13 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
     ``queue``: the mail queue of the sync run that rewrites the tabs (default: the config's), so the
     mails that run plans are queued and recorded consistently.
     """
-    from sheets_sync import wiring as adapters
+    from sheets_sync import wiring
     from sheets_sync.adapters.mail.send import mail_filename
     from sheets_sync.app.sync import run_sync
 
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    external = adapters.external_lists(config)
+    external = wiring.external_lists(config)
     computed = _compute(config, snapshot, external)
     person = find_person(who, computed, state)
     if person.alumnus is None and not person.records:
@@ -292,7 +292,7 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
         config,
         workbook,
         external=external,
-        outbox=queue if queue is not None else adapters.mail_queue(config),
+        outbox=queue if queue is not None else wiring.mail_queue(config),
         snapshot=_without_person(snapshot, state, person),
         message=message,
         mode="forget",
@@ -315,11 +315,11 @@ def _row_dict(header: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
 
 def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
     """Everything the service holds about ``who``, as plain data (what ``export`` writes)."""
-    from sheets_sync import wiring as adapters
+    from sheets_sync import wiring
 
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    computed = _compute(config, snapshot, adapters.external_lists(config))
+    computed = _compute(config, snapshot, wiring.external_lists(config))
     person = find_person(who, computed, state)
     refs = {r.ref for r in person.records}
     staff = set(person.staff_rows)

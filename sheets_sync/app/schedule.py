@@ -16,6 +16,7 @@ from typing import Any
 
 import schedule
 
+from sheets_sync.app.report import SyncReport
 from sheets_sync.config import Config
 from sheets_sync.errors import LockHeldError, SheetsSyncError
 
@@ -26,7 +27,7 @@ class NightlyLoop:
     def __init__(
         self,
         config: Config,
-        job: Callable[[], Any],
+        job: Callable[[], SyncReport | None],
         *,
         scheduler: schedule.Scheduler | None = None,
         sleep: Callable[[float], object] = time.sleep,
@@ -46,8 +47,7 @@ class NightlyLoop:
         self.runs += 1
         try:
             report = self.job()
-            lines = getattr(report, "summary_lines", None)
-            log.info("nightly run finished: %s", lines()[0] if lines else "ok")
+            log.info("nightly run finished: %s", report.summary_lines()[0] if report is not None else "ok")
         except LockHeldError as exc:
             self.failures += 1
             log.warning("nightly run skipped: %s", exc)
@@ -87,7 +87,9 @@ class NightlyLoop:
                 self.sleep(wait)
 
 
-def run_forever(config: Config, job: Callable[[], Any], *, run_now: bool = False) -> NightlyLoop:
+def run_forever(
+    config: Config, job: Callable[[], SyncReport | None], *, run_now: bool = False
+) -> NightlyLoop:
     loop = NightlyLoop(config, job, sleep=lambda s: loop.stop_event.wait(s))
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)

@@ -55,7 +55,7 @@ class Computed:
     tables: dict[str, Table] = field(default_factory=dict)
 
 
-class Outbox(Protocol):
+class MailSink(Protocol):
     """What the pipeline needs of the mail queue (:class:`sheets_sync.adapters.mail.queue.MailQueue`)."""
 
     def queue(self, mail: Mail) -> object: ...
@@ -186,7 +186,7 @@ def compute(
                 categories=config.categories,
             )
         )
-        issues.extend(getattr(rollup, "issues", ()) or ())
+        issues.extend(rollup.issues)
         d.append(f"tables {len(rollup.tables)}")
 
     report.issues = dedupe_issues(issues)
@@ -229,7 +229,7 @@ def run_sync(
     workbook: Workbook,
     *,
     external: Sequence[ExternalList] = (),
-    outbox: Outbox | None = None,
+    outbox: MailSink | None = None,
     charts: ChartRenderer | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
@@ -247,7 +247,7 @@ def run_sync(
         calls_before = workbook.stats.api_calls
 
     def api_calls(pending: int = 0) -> int:
-        lists = sum(getattr(getattr(e.source, "stats", None), "api_calls", 0) for e in external)
+        lists = sum(e.source.api_calls for e in external)
         return workbook.stats.api_calls - calls_before + lists + pending
 
     with steps.step("snapshot") as d:
@@ -282,7 +282,7 @@ def run_sync(
             d.append(f"mails {len(computed.mails)}")
 
     report.finished = dt.datetime.now(dt.timezone.utc)
-    report.api_calls = api_calls(getattr(workbook, "commit_calls", 1))  # + the commit, for the Sync log row
+    report.api_calls = api_calls(workbook.commit_calls)  # + the commit, for the Sync log row
     computed.writes = build_writes(
         snapshot,
         computed.master,

@@ -115,12 +115,15 @@ class GSheetsListSource(ListSource):
         }
         if self.tabs:
             params["ranges"] = [quote(t) for t in self.tabs]
+        before = http.stats.api_calls
         try:
             got = http.spreadsheets_get(self.key, params)
         except APIError as err:
             raise SourceError(self._problem(err, account)) from None
         except BackendError as err:
             raise SourceError(str(err)) from None
+        finally:
+            self.api_calls += http.stats.api_calls - before
         self._title = (got.get("properties") or {}).get("title") or self.key
         locale = (got.get("properties") or {}).get("locale")
         grids = []
