@@ -26,10 +26,16 @@ from sheets_sync.adapters.xlsx import splice
 from sheets_sync.adapters.xlsx.read import read_xlsx
 from sheets_sync.adapters.xlsx.text import MAX_CELL_UNITS, cut, decode, encode, excel_text, utf16_len
 from sheets_sync.adapters.xlsx.workbook import XlsxWorkbook
-from sheets_sync.adapters.xlsx.write import DV_ERROR_UNITS, DV_MARK, MAX_LIST_FORMULA, choices_message
+from sheets_sync.adapters.xlsx.write import (
+    CHOICES_TAB,
+    DV_ERROR_UNITS,
+    DV_MARK,
+    MAX_LIST_FORMULA,
+    choices_message,
+)
 from sheets_sync.commands import run_once
 from sheets_sync.config.load import parse_config
-from sheets_sync.workbook import TabWrite
+from sheets_sync.workbook import CellEdit, ColumnFormat, ProvisionPlan, TabWrite
 from tests.test_libreoffice import soffice_or_skip
 from tests.test_xlsx_schema import problems
 
@@ -338,17 +344,61 @@ def test_the_message_names_every_choice_when_they_fit() -> None:
     assert utf16_len(choices_message(emoji)) <= DV_ERROR_UNITS
 
 
-def test_choices_longer_than_an_inline_list_give_no_broken_dropdown(tmp_path: Path) -> None:
-    choices = tuple(f"A rather long choice number {i}" for i in range(12))  # > 255 characters
+LONG = tuple(f"A rather long choice, number {i}" for i in range(1, 13))  # 380 characters as a list
+
+
+def long_choice_plan(title: str = "Staff") -> ProvisionPlan:
+    return ProvisionPlan(
+        title=title,
+        create=True,
+        header_row=0,
+        edits=(CellEdit(row=0, col=0, value="Role"),),
+        columns=(ColumnFormat(col=0, choices=LONG),),
+    )
+
+
+def dropdowns(path: Path, title: str) -> list[str]:
+    ws = openpyxl.load_workbook(path)[title]
+    return [dv.formula1 for dv in ws.data_validations.dataValidation if dv.errorTitle == DV_MARK]
+
+
+def test_choices_too_long_for_an_inline_list_come_from_a_hidden_range(tmp_path: Path) -> None:
     path = tmp_path / "dv.xlsx"
     wb = XlsxWorkbook(path)
-    wb.provision([])
+    wb.provision([long_choice_plan()])
+    assert dropdowns(path, "Staff") == [f"'{CHOICES_TAB}'!$A$1:$A$12"]
+    snapshot = wb.read()
+    assert CHOICES_TAB in snapshot.hidden
+    assert [r[0] for r in snapshot.grids[CHOICES_TAB].rows] == list(LONG)
+    # a second init, then a sync writing another long list: one column per list, reused
+    wb.provision([replace(long_choice_plan(), create=False, edits=())])
     wb.commit(
         wb.read(),
-        [TabWrite(title=tabs.REVIEW, header=("Decision",), rows=[], dropdowns={"Decision": choices})],
+        [TabWrite(title=tabs.REVIEW, header=("Decision",), rows=[["x"]], dropdowns={"Decision": LONG[::-1]})],
     )
-    ws = openpyxl.load_workbook(path)[tabs.REVIEW]
-    assert all(utf16_len(dv.formula1 or "") <= MAX_LIST_FORMULA for dv in ws.data_validations.dataValidation)
+    wb.commit(
+        wb.read(),
+        [TabWrite(title=tabs.REVIEW, header=("Decision",), rows=[["x"]], dropdowns={"Decision": LONG[::-1]})],
+    )
+    assert dropdowns(path, "Staff") == [f"'{CHOICES_TAB}'!$A$1:$A$12"]
+    assert dropdowns(path, tabs.REVIEW) == [f"'{CHOICES_TAB}'!$B$1:$B$12"]
+    grid = wb.read().grids[CHOICES_TAB]
+    assert [r[:2] for r in grid.rows] == [(a, b) for a, b in zip(LONG, LONG[::-1], strict=True)]
+    assert problems(path)[1] == []
+
+
+@pytest.mark.integration
+def test_libreoffice_keeps_the_range_dropdown(tmp_path: Path) -> None:
+    """LibreOffice opens the file and keeps the validation with its range (it drops what it
+    cannot read); saved again by it, the service still reads the choices."""
+    soffice = soffice_or_skip()
+    path = tmp_path / "dv.xlsx"
+    XlsxWorkbook(path).provision([long_choice_plan()])
+    libreoffice_save(soffice, path, tmp_path / "lo")
+    again = tmp_path / "lo" / path.name
+    (formula,) = dropdowns(again, "Staff")
+    assert formula.replace("'", "").replace("$", "") == f"{CHOICES_TAB}!A1:A12"
+    assert [r[0] for r in XlsxWorkbook(again).read().grids[CHOICES_TAB].rows] == list(LONG)
 
 
 # --------------------------------------------------------------------------- LibreOffice itself

@@ -171,7 +171,7 @@ def commit(path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> openpyxl.
     if not fast:
         monkeypatch.setattr("sheets_sync.adapters.xlsx.workbook.without_cells", lambda data, titles: data)
         monkeypatch.setattr(
-            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, titles: (data, KeptCells())
+            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, *_a, **_k: (data, KeptCells())
         )
     book = XlsxWorkbook(path, backups=0)
     book.commit(book.read(), WRITES)

@@ -142,7 +142,7 @@ def as_excel_writes_it(path: Path) -> Path:
 def commit(path: Path, monkeypatch: pytest.MonkeyPatch, *, splice: bool) -> Path:
     if not splice:
         monkeypatch.setattr(
-            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, replaced: (data, KeptCells())
+            "sheets_sync.adapters.xlsx.workbook.strip_kept", lambda data, *_a, **_k: (data, KeptCells())
         )
     book = XlsxWorkbook(path, backups=0)
     book.commit(book.read(), WRITES)

@@ -32,7 +32,14 @@ from sheets_sync.adapters.xlsx.lock import hold_lock, refuse_if_open_elsewhere
 from sheets_sync.adapters.xlsx.read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
 from sheets_sync.adapters.xlsx.splice import KeptCells, SpliceError, formula_values, strip_kept, without_cells
 from sheets_sync.adapters.xlsx.text import raw_shared_strings
-from sheets_sync.adapters.xlsx.write import Content, apply_plan, atomic_save, workbook_bytes, write_tab
+from sheets_sync.adapters.xlsx.write import (
+    CHOICES_TAB,
+    Content,
+    apply_plan,
+    atomic_save,
+    workbook_bytes,
+    write_tab,
+)
 from sheets_sync.errors import ConcurrentEditError, SourceError
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 
@@ -112,7 +119,7 @@ class XlsxWorkbook(Workbook):
         data = check_openable(self.path)  # read once: checked, then stripped for openpyxl
         self._check_unchanged(snapshot.version, data)
         replaced = [tw.title for tw in writes]
-        stripped, kept = strip_kept(data, replaced)
+        stripped, kept = strip_kept(data, replaced, parsed=(CHOICES_TAB,))
         wb = self._load(stripped)
         cells = sum(write_tab(wb, tw, kept.new_rows) for tw in writes)
         _ensure_visible_active(wb)
@@ -147,7 +154,7 @@ class XlsxWorkbook(Workbook):
             expected = self._read_version if self._read_version is not None else file_version(self.path)
             data = check_openable(self.path)
             self._check_unchanged(expected, data)
-            stripped, kept = strip_kept(data, (), parsed={p.title for p in plans})
+            stripped, kept = strip_kept(data, (), parsed={CHOICES_TAB, *(p.title for p in plans)})
             wb = self._load(stripped)
         else:
             refuse_if_open_elsewhere(self.path)

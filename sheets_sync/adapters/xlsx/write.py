@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml
-from sheets_sync.adapters.xlsx.text import capped, clean, encode, excel_text, utf16_len
+from sheets_sync.adapters.xlsx.text import capped, clean, decode, encode, excel_text, utf16_len
 from sheets_sync.errors import BackendError, ConcurrentEditError
 from sheets_sync.workbook import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
 
@@ -45,10 +45,11 @@ DV_MESSAGE = "Choose one of: {choices}"  # the dropdown's error message, cut to 
 # the value of the error attribute to 224 characters"; errorTitle (DV_MARK) and promptTitle at most 32;
 # prompt at most 255. [MS-XLSB] 2.5.37 DValStrings says 225 for the error: the smaller is used.
 DV_ERROR_UNITS = 224
-# An inline list ("a,b,c") is a formula of at most 255 characters (Excel: "The list source must
-# be a delimited list ... 255 characters"; Apache POI and openpyxl users hit it: POI PR #187);
-# core/provision/templates.py refuses longer choices when it loads a template.
+# An inline list ("a,b,c") is a formula of at most 255 characters (Excel refuses a longer list
+# source; Apache POI checks it since PR #187, DevExpress documents it for XlDataValidation). Longer
+# choices are written down a column of a hidden tab, and the dropdown refers to that range.
 MAX_LIST_FORMULA = 255
+CHOICES_TAB = "_sheets_sync_choices"  # hidden; one column per list of choices too long to inline
 DROPDOWN_ROWS = 1000  # rows below the header that get a dropdown
 BACKUP_DIR = ".sheets_sync_backups"
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -97,11 +98,8 @@ def _dropdown(ws: Worksheet, col: int, first_row: int, last_row: int, choices: S
     ]
     ws.data_validations.dataValidation = keep
     formula = '"' + ",".join(clean(c) for c in choices) + '"'
-    if utf16_len(formula) > MAX_LIST_FORMULA:  # Excel would drop it (and repair the file)
-        log.warning(
-            "%s!%s: no dropdown, its choices exceed %d characters", ws.title, letter, MAX_LIST_FORMULA
-        )
-        return
+    if utf16_len(formula) > MAX_LIST_FORMULA:  # Excel would drop it: a range of the hidden tab
+        formula = _choices_range(ws.parent, choices)
     dv = DataValidation(
         type="list",
         formula1=formula,
@@ -113,6 +111,30 @@ def _dropdown(ws: Worksheet, col: int, first_row: int, last_row: int, choices: S
     )
     dv.add(target)
     ws.add_data_validation(dv)
+
+
+def _choices_range(wb: OpenpyxlWorkbook, choices: Sequence[str]) -> str:
+    """A range of the hidden choices tab holding ``choices`` down one column (the column that
+    already holds them, or the first empty one), as an absolute reference for a list validation."""
+    if CHOICES_TAB in wb.sheetnames:
+        ws = wb[CHOICES_TAB]
+    else:
+        ws = wb.create_sheet(CHOICES_TAB)
+        ws.sheet_state = "hidden"
+    wanted = [excel_text(c, CHOICES_TAB, "") for c in choices]
+    col = 1
+    while True:
+        held = [ws.cell(row=r, column=col).value for r in range(1, ws.max_row + 1)]
+        while held and held[-1] in (None, ""):
+            held.pop()
+        if not held or [decode(str(v)) for v in held] == wanted:
+            break
+        col += 1
+    if not held:
+        for r, choice in enumerate(choices, start=1):
+            set_value(ws.cell(row=r, column=col), choice)
+    letter = get_column_letter(col)
+    return f"'{CHOICES_TAB}'!${letter}$1:${letter}${len(choices)}"
 
 
 def choices_message(choices: Sequence[str], units: int = DV_ERROR_UNITS) -> str:

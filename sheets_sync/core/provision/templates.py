@@ -30,7 +30,6 @@ from sheets_sync import schema as tabs
 from sheets_sync.resources import read_template_text
 
 CATEGORY_SECTION = "Alumni categories"  # the Stocktaking section listing them (guide §2)
-MAX_LIST_FORMULA = 255  # Excel's limit on an inline list validation ("a,b,c" with the quotes)
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,6 @@ def _choices(value: Any, where: str) -> tuple[str, ...]:
     bad = [c for c in found if "," in c or '"' in c]
     if bad:
         raise ValueError(f"{where}: choices {bad} contain a comma or quote (not allowed in a dropdown)")
-    if len(f'"{",".join(found)}"'.encode("utf-16-le")) // 2 > MAX_LIST_FORMULA:  # as Excel counts
-        raise ValueError(f"{where}: choices longer than {MAX_LIST_FORMULA} characters in all")
     return found
 
 
