@@ -71,11 +71,14 @@ ALUMNI_HEADERS = (
 )
 ALUMNI_STAFF_COLUMNS = ("Owner override",)
 
-REVIEW_HEADERS = (
-    "Source A",
-    "Source B",
+REVIEW_HEADERS = (  # Decision and the two names first: frozen, on screen on a laptop
+    "Decision",  # staff-entered: Same / Different
     "Name A",
     "Name B",
+    "Alumni ID A",
+    "Alumni ID B",
+    "Confidence",  # the same scale as Alumni "Match confidence"
+    "Reasons",
     "Email A",
     "Email B",
     "Phone A",
@@ -88,10 +91,26 @@ REVIEW_HEADERS = (
     "Graduation year B",
     "Qualification A",
     "Qualification B",
-    "Score",
-    "Reasons",
-    "Decision",  # staff-entered: Same / Different
+    "Source A",
+    "Source B",
 )
+# Column widths (characters) sized so Decision, both names, both Alumni IDs, the confidence and the
+# reasons fit a 1366 px laptop screen; the first three columns stay frozen when scrolling right.
+REVIEW_WIDTHS = {
+    "Decision": 10, "Name A": 22, "Name B": 22, "Alumni ID A": 10, "Alumni ID B": 10, "Confidence": 10,
+    "Reasons": 46, "Email A": 24, "Email B": 24, "Phone A": 15, "Phone B": 15, "Student ID A": 11,
+    "Student ID B": 11, "Birth date A": 11, "Birth date B": 11, "Graduation year A": 9, "Graduation year B": 9,
+    "Qualification A": 18, "Qualification B": 18, "Source A": 20, "Source B": 20,
+}  # fmt: skip
+REVIEW_FROZEN_COLUMNS = 3
+REVIEW_NOTES = {
+    "Decision": "Same = these two rows are one person: their alumni are joined next sync, nothing else "
+    "changes. Different = never put them together. Clearing the cell changes nothing.",
+    "Confidence": "How sure the matcher is that the two rows are one person, on the same 0-1 scale as "
+    "Alumni › Match confidence: pairs at {line} or more are merged automatically, Review holds the "
+    "ones below. Pairs that join the most list rows come first.",
+    "Reasons": "What agrees, then what differs, and how many list rows a Same would join.",
+}
 REVIEW_STAFF_COLUMNS = ("Decision",)
 REVIEW_DECISIONS = ("Same", "Different")
 

@@ -98,6 +98,23 @@ class TabWrite:
     freeze_header: bool = True
     header_row: bool = True  # False: ``rows`` is free-form (Rollup: many tables in one tab)
     bold_rows: tuple[int, ...] = ()  # 0-based indexes into ``rows`` to show bold (table titles)
+    freeze_columns: int = 0  # the first columns stay on screen when scrolling right (with the header)
+    autofilter: bool = False  # a filter button on every header cell
+    # header pairs (A, B) compared row by row, as conditional formats that follow a sort: both cells
+    # highlighted when they differ (both filled in), muted when they are the same
+    compare_columns: tuple[tuple[str, str], ...] = ()
+
+
+# How compared cells look (RGB hex), the same on both backends.
+DIFFER_FILL = "FCE8B2"  # light amber: the eye goes to what differs
+SAME_TEXT = "9AA0A6"  # grey text: agreeing values step back
+
+
+def compare_formulas(col_a: str, col_b: str, row: int) -> tuple[str, str]:
+    """(differ, same) formulas for the cells of ``row`` in columns ``col_a`` / ``col_b`` (letters),
+    without the leading "=". Both backends evaluate them relative to the first row of the range."""
+    a, b = f"${col_a}{row}", f"${col_b}{row}"
+    return (f"AND(LEN({a})>0,LEN({b})>0,{a}<>{b})", f"AND(LEN({a})>0,{a}={b})")
 
 
 @dataclass

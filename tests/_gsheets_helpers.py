@@ -47,8 +47,9 @@ def alumni_row(n: int, owner_override: str = "") -> list[Any]:
 
 def review_row(a: int, b: int, decision: str = "") -> list[Any]:
     row: list[Any] = [""] * len(tabs.REVIEW_HEADERS)
-    row[0], row[1] = f"List - Ana!{a}", f"List - Ana!{b}"
-    row[-2] = "same phone"
+    h = tabs.REVIEW_HEADERS
+    row[h.index("Source A")], row[h.index("Source B")] = f"List - Ana!{a}", f"List - Ana!{b}"
+    row[h.index("Reasons")] = "same phone"
     row[DECISION_COL] = decision
     return row
 
@@ -87,17 +88,24 @@ def all_values(emu: SheetsEmulator) -> dict[str, list[list[Any]]]:
     return {t: values(emu, t) for t in emu.sheet_titles(KEY)}
 
 
+def key_col(title: str) -> int:
+    """The column holding a row's key: Review's ``Source A``, else the first."""
+    return tabs.REVIEW_HEADERS.index("Source A") if title == tabs.REVIEW else 0
+
+
 def type_into(emu: SheetsEmulator, title: str, key: str, col: int, text: str) -> None:
-    """A person types ``text`` into column ``col`` of the row whose first cell is ``key``."""
+    """A person types ``text`` into column ``col`` of the row whose key cell is ``key``."""
+    k = key_col(title)
     for r, row in enumerate(values(emu, title)):
-        if row and row[0] == key:
+        if len(row) > k and row[k] == key:
             emu.set_values(KEY, f"'{title}'!{chr(65 + col)}{r + 1}", [[text]], "USER_ENTERED")
             return
     raise AssertionError(f"{key} not in {title}")
 
 
 def cell_of(emu: SheetsEmulator, title: str, key: str, col: int) -> str:
+    k = key_col(title)
     for row in values(emu, title):
-        if row and row[0] == key:
+        if len(row) > k and row[k] == key:
             return str(row[col]) if col < len(row) else ""
     raise AssertionError(f"{key} not in {title}")

@@ -11,7 +11,7 @@ alumnus ("1 new, 1 merged, 1 split") and proposed it again in Review with score 
 
 from __future__ import annotations
 
-from tests.test_master import REVIEW_HEADERS, col, review_row, sync, with_decision
+from tests.test_master import REVIEW_HEADERS, col, review_row, sources, sync, with_decision
 
 DECISION = col("Decision", REVIEW_HEADERS)
 
@@ -53,7 +53,7 @@ def test_candida_same_joins_the_pair_and_never_splits_a_third_row():
     assert all(after[r] == before[r] for r in before if r not in (A3,))
     assert second.merged == [(before[A2], before[A3])]
     undecided = [r for r in second.review_rows if not r[DECISION]]
-    assert not any({A2, B2} <= {r[0], r[1]} or {A2, A3} <= {r[0], r[1]} for r in undecided)
+    assert not any({A2, B2} <= sources(r) or {A2, A3} <= sources(r) for r in undecided)
     third = sync(CANDIDA, second)  # stable on the next night
     assert ids(third) == after and third.split == [] and third.new_ids == []
 
@@ -66,7 +66,7 @@ def test_different_keeps_the_pair_apart_and_changes_nothing_else():
     assert second.new_ids == [] and second.merged == [] and second.split == []
     assert review_row(second, A3, B2)[DECISION] == "Different"
     undecided = [r for r in second.review_rows if not r[DECISION]]
-    assert not any({r[0], r[1]} & {A3} for r in undecided)  # never proposed again
+    assert not any(sources(r) & {A3} for r in undecided)  # never proposed again
 
 
 def test_different_holds_when_a_new_row_would_bridge_the_two():

@@ -98,7 +98,8 @@ def test_owner_override_and_review_decision_survive_and_apply(harness: Harness):
     review = snap.grids[tabs.REVIEW].rows
     decided = None
     if len(review) > 1:
-        decided = (review[1][0], review[1][1])
+        sa, sb = tabs.REVIEW_HEADERS.index("Source A"), tabs.REVIEW_HEADERS.index("Source B")
+        decided = (review[1][sa], review[1][sb])
         harness.set_cell(tabs.REVIEW, 2, tabs.REVIEW_HEADERS.index("Decision"), "Different")
     run_once(harness.config)
     after = harness.read()
@@ -106,7 +107,7 @@ def test_owner_override_and_review_decision_survive_and_apply(harness: Harness):
     assert rows[alumni_id][tabs.ALUMNI_HEADERS.index("Owner override")] == staff_names[-1]
     assert rows[alumni_id][tabs.ALUMNI_HEADERS.index("Owner")] == staff_names[-1]
     if decided:
-        kept = {(r[0], r[1]): r for r in after.grids[tabs.REVIEW].rows[1:]}
+        kept = {(r[sa], r[sb]): r for r in after.grids[tabs.REVIEW].rows[1:]}
         assert kept[decided][tabs.REVIEW_HEADERS.index("Decision")] == "Different"
         # a "Different" pair is never merged
         for r in after.grids[tabs.ALUMNI].rows[1:]:

@@ -163,7 +163,8 @@ def test_a_person_typing_at_any_call_of_a_sync_keeps_the_edit(position: int) -> 
     assert cell_of(emu, tabs.ALUMNI, "A0003", OWNER_COL) == "Bea Staff"
     assert cell_of(emu, tabs.REVIEW, "List - Ana!6", DECISION_COL) == "Different"
     assert [r[0] for r in values(emu, tabs.ALUMNI)[1:]] == ["A0001", "A0003", "A0004", "A0005"]
-    assert [r[0] for r in values(emu, tabs.REVIEW)[1:]] == ["List - Ana!2", "List - Ana!6", "List - Ana!8"]
+    src = tabs.REVIEW_HEADERS.index("Source A")
+    assert [r[src] for r in values(emu, tabs.REVIEW)[1:]] == ["List - Ana!2", "List - Ana!6", "List - Ana!8"]
     assert cell_of(emu, tabs.ALUMNI, "A0005", 1) == "Person 5"
 
 

@@ -23,6 +23,7 @@ from ._gsheets_helpers import (
     OWNER_COL,
     all_values,
     cell_of,
+    key_col,
     new_emulator,
     output_writes,
     type_into,
@@ -114,7 +115,7 @@ def test_a_person_typing_during_a_faulty_sync_keeps_the_edit(call: int, kind: st
     got = all_values(emu)
     for title in (tabs.ALUMNI, tabs.REVIEW):  # apart from the two typed cells, the fault-free result
         for row in got[title]:
-            if row[0] in ("A0003", "List - Ana!6"):
+            if row[key_col(title)] in ("A0003", "List - Ana!6"):
                 row[OWNER_COL if title == tabs.ALUMNI else DECISION_COL] = ""
         for row in expected[title]:
             while row and row[-1] == "":

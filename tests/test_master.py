@@ -122,13 +122,20 @@ def alumnus_with(result: MasterResult, ref: str):
     return next(a for a in result.alumni if ref in a.sources)
 
 
+SRC_A, SRC_B = REVIEW_HEADERS.index("Source A"), REVIEW_HEADERS.index("Source B")
+
+
+def sources(row: list) -> set[str]:
+    return {row[SRC_A], row[SRC_B]}
+
+
 def review_row(result: MasterResult, ref_a: str, ref_b: str) -> list:
-    return next(r for r in result.review_rows if {r[0], r[1]} == {ref_a, ref_b})
+    return next(r for r in result.review_rows if sources(r) == {ref_a, ref_b})
 
 
 def with_decision(result: MasterResult, ref_a: str, ref_b: str, decision: str) -> Grid:
     rows = [list(r) for r in result.review_rows]
-    review_row_ = next(r for r in rows if {r[0], r[1]} == {ref_a, ref_b})
+    review_row_ = next(r for r in rows if sources(r) == {ref_a, ref_b})
     review_row_[col("Decision", REVIEW_HEADERS)] = decision
     return as_grid("Review", REVIEW_HEADERS, rows)
 
@@ -272,7 +279,7 @@ def test_decision_survives_a_sort_and_a_typo_fix_elsewhere_in_the_row(decision):
     assert review_row(second, marco_a, MARCO_B)[col("Decision", REVIEW_HEADERS)] == decision
     assert second.new_review_pairs == 0
     undecided = [r for r in second.review_rows if not r[col("Decision", REVIEW_HEADERS)]]
-    assert all({r[0], r[1]} != {marco_a, MARCO_B} for r in undecided)  # never proposed again
+    assert all(sources(r) != {marco_a, MARCO_B} for r in undecided)  # never proposed again
     # a later run, another sort, and the Decision cell left as the sync wrote it
     third = sync({**LISTS, "Bob Smith": [LISTS["Bob Smith"][0], *LISTS["Bob Smith"][:0:-1]]}, second)
     marco_b = "List - Bob Smith!3"
@@ -459,7 +466,10 @@ def test_review_rows_never_reuse_the_source_columns_of_another_pair_after_a_sort
         linkage = Linkage(clusters=[[0], [1], [2]], confidence=[1.0] * 3, review=pairs, merges=[])
         rows, _ = review_rows(records, fps, linkage, Decisions(), state, TODAY)
         email = {r.ref: r.emails for r in records}
-        return {(r[0], r[1]): frozenset(e for ref in r[:2] for e in email[ref]) for r in rows}
+        return {
+            (r[SRC_A], r[SRC_B]): frozenset(e for ref in (r[SRC_A], r[SRC_B]) for e in email[ref])
+            for r in rows
+        }
 
     state = State()
     before = shown(

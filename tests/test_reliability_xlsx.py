@@ -99,7 +99,10 @@ def person_cells(snap: Snapshot) -> dict[str, object]:
     o = tabs.ALUMNI_HEADERS.index("Owner override")
     cells["owner overrides"] = {r[0]: r[o] for r in alumni[1:] if len(r) > o and r[o]}
     d = tabs.REVIEW_HEADERS.index("Decision")
-    cells["decisions"] = {(r[0], r[1]): r[d] for r in snap.grids[tabs.REVIEW].rows[1:] if len(r) > d and r[d]}
+    sa, sb = tabs.REVIEW_HEADERS.index("Source A"), tabs.REVIEW_HEADERS.index("Source B")
+    cells["decisions"] = {
+        (r[sa], r[sb]): r[d] for r in snap.grids[tabs.REVIEW].rows[1:] if len(r) > d and r[d]
+    }
     return cells
 
 

@@ -91,9 +91,16 @@ def build_writes(
             staff_columns=tabs.REVIEW_STAFF_COLUMNS,
             dropdowns={"Decision": tabs.REVIEW_DECISIONS},
             notes={
-                "Decision": "Same = merge these two rows; Different = never merge them. Applied next sync."
+                h: note.format(line=f"{master.merge_confidence:.2f}") for h, note in tabs.REVIEW_NOTES.items()
             },
-            column_widths={"Reasons": 50},
+            column_widths=tabs.REVIEW_WIDTHS,
+            freeze_columns=tabs.REVIEW_FROZEN_COLUMNS,
+            autofilter=True,
+            compare_columns=tuple(
+                (h, h[:-1] + "B")
+                for h in tabs.REVIEW_HEADERS
+                if h.endswith(" A") and not h.startswith(("Source", "Alumni ID"))
+            ),
         ),
         TabWrite(tabs.OUTREACH_STATUS, tabs.OUTREACH_STATUS_HEADERS, master.outreach_rows),
         rollup_tab(rollup),

@@ -48,6 +48,7 @@ from sheets_sync.workbook import Snapshot, Workbook
 log = logging.getLogger(__name__)
 
 # state kinds whose entries may name a forgotten person's Alumni ID / record fingerprints
+_SOURCE_A, _SOURCE_B = tabs.REVIEW_HEADERS.index("Source A"), tabs.REVIEW_HEADERS.index("Source B")
 _PURGED_KINDS = ("member", "decision", "alumni", "alias", "sent", "pending", "digest")
 
 
@@ -244,9 +245,12 @@ def _without_person(snapshot: Snapshot, state: State, person: Person) -> Snapsho
     ids = set(person.alumni_ids)
     grids = dict(snapshot.grids)
     grids[tabs.STATE] = Grid.from_rows(tabs.STATE, [list(tabs.STATE_HEADERS), *state.to_rows()])
+    review = grids.get(tabs.REVIEW)
+    head = list(review.rows[0]) if review is not None and review.rows else []
+    sources = [head.index(h) for h in ("Source A", "Source B") if h in head]  # by header: old tabs too
     for title, gone in (
         (tabs.ALUMNI, lambda row: bool(row) and row[0] in ids),
-        (tabs.REVIEW, lambda row: bool(refs & set(row[:2]))),
+        (tabs.REVIEW, lambda row: bool(refs & {row[c] for c in sources if c < len(row)})),
     ):
         grid = grids.get(title)
         if grid is not None and grid.rows:
@@ -336,7 +340,7 @@ def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
         "review": [
             _row_dict(tabs.REVIEW_HEADERS, row)
             for row in master.review_rows
-            if row[0] in refs or row[1] in refs
+            if {row[_SOURCE_A], row[_SOURCE_B]} & refs
         ],
         "outreach": [
             _row_dict(tabs.OUTREACH_STATUS_HEADERS, row)

@@ -88,6 +88,19 @@ class _Steps:
 # --------------------------------------------------------------------------- the run
 
 
+def review_link(config: Config) -> str:
+    """Where the office digest sends staff to answer Review: the spreadsheet on Google (never an
+    emulator's made-up key), the workbook's file URI on the local backend."""
+    if config.backend == "google":
+        sheet = (config.google.spreadsheet or "").strip()
+        if not sheet or config.google.emulator is not None:
+            return ""
+        return (
+            sheet if sheet.startswith("https://") else f"https://docs.google.com/spreadsheets/d/{sheet}/edit"
+        )
+    return config.workbook.resolve().as_uri() if config.workbook is not None else ""
+
+
 def new_report(mode: str, now: dt.datetime | None = None) -> SyncReport:
     started = now or dt.datetime.now(dt.timezone.utc)
     return SyncReport(
@@ -207,6 +220,7 @@ def compute(
                 today=today,
                 forget_cells=report.forgotten_rows,
                 offers=open_offers(master.alumni, master.outreach_rows, master.engagements, today),
+                review_link=review_link(config),
             )
         )
         d.append(f"mails {len(mails)}")

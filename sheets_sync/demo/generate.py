@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import logging
 import random
+from dataclasses import replace
 
 from sheets_sync import schema as tabs
 from sheets_sync.demo import vocab
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 APPEARANCES = ((1, 0.45), (2, 0.30), (3, 0.15), (4, 0.10))  # in how many lists an alumnus is
 SAME_LANGUAGE = 0.8  # chance a list holding the person is in the person's language
+REVIEW_CASES = 6  # people a teacher remembers only vaguely in one list (Review pairs in the demo)
 
 
 def generate_school(
@@ -62,6 +64,7 @@ def _generate(seed: int, alumni: int, lists: int, school_year_end: int, as_of: d
         school_year_end=school_year_end,
     )
     placed = _assign(random.Random(f"{seed}:assign"), people[:alumni], styles, school_year_end, as_of)
+    _vague_rows(random.Random(f"{seed}:review"), placed, max(1, min(REVIEW_CASES, alumni // 50)))
     demo_lists = [
         _render_list(
             random.Random(f"{seed}:list:{i}"), i, styles[i], teachers[i].name, placed[i], school_year_end
@@ -173,6 +176,27 @@ def _assign(
                 )
             )
     return placed
+
+
+def _vague_rows(rng: random.Random, placed: list[list[Appearance]], n: int) -> None:
+    """Make ``n`` people's last appearance vague (see ``Appearance.uncertain``): no email, phone,
+    student id or birth date, the year one off, a nickname or a shorter name. The matcher cannot be
+    sure of those, so the demo's ``Review`` tab shows the workflow with realistic pairs."""
+    rows: dict[str, list[tuple[int, int]]] = {}
+    for li, apps in enumerate(placed):
+        for j, app in enumerate(apps):
+            rows.setdefault(app.person.pid, []).append((li, j))
+    plain = sorted(
+        pid
+        for pid, where in rows.items()
+        if len(where) >= 2
+        and not (p := placed[where[0][0]][where[0][1]].person).siblings
+        and not p.same_name_as
+        and not p.showcase
+    )
+    for pid in rng.sample(plain, min(n, len(plain))):
+        li, j = rows[pid][-1]
+        placed[li][j] = replace(placed[li][j], uncertain=True)
 
 
 def _render_list(

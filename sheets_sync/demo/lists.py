@@ -203,6 +203,7 @@ class Appearance:
     email: str  # "school" | "personal" | "any"
     phone: str  # "landline" | "any"
     nickname: bool = False  # the teacher writes the person's nickname
+    uncertain: bool = False  # remembered vaguely: a name and a year one off, nothing else (Review)
 
 
 def header_row(style: ListStyle) -> list[str]:
@@ -227,6 +228,8 @@ def render_row(rng: random.Random, style: ListStyle, app: Appearance, school_yea
         if column in _NAME_FIELDS:
             if names is None:
                 names = _names(rng, style, app.person, app.nickname)
+                if app.uncertain:
+                    names = _vague_name(app.person)
             first, surnames = names
             if column == "first_name":
                 out.append(first)
@@ -236,8 +239,37 @@ def render_row(rng: random.Random, style: ListStyle, app: Appearance, school_yea
             else:
                 out.append(_full_name(style.names, first, surnames))
         else:
-            out.append(_CELL[column](rng, style, app))
+            value = _CELL[column](rng, style, app)  # drawn anyway: the rows after stay the same
+            if app.uncertain and column in _VAGUE:
+                value = _VAGUE[column](style, app.person)
+            out.append(value)
     return out
+
+
+def _vague_name(p: Person) -> tuple[str, tuple[str, ...]]:
+    """How a teacher who half remembers someone writes them: the nickname, else without the second
+    surname, else with one slip in the surname."""
+    nicks = vocab.NICKNAMES[p.language].get(p.first_name)
+    if nicks:
+        return nicks[0], p.surnames
+    if len(p.surnames) > 1:
+        return p.first_name, p.surnames[:1]
+    return p.first_name, (typo(random.Random(p.pid), p.surnames[0]), *p.surnames[1:])
+
+
+_VAGUE: dict[str, Callable[[ListStyle, Person], str]] = {
+    "email": lambda style, p: "",
+    "phone": lambda style, p: "",
+    "student_id": lambda style, p: "",
+    "birth_date": lambda style, p: "",
+    "qualification": lambda style, p: "",
+    "address": lambda style, p: "",
+    "postcode": lambda style, p: "",
+    "city": lambda style, p: "",
+    "graduation_year": lambda style, p: format_year(
+        random.Random(p.pid), p.graduation_year - 1, style.language, style.years, style.dates == "iso"
+    ),
+}
 
 
 _NAME_FIELDS = frozenset({"first_name", "surname", "full_name"})

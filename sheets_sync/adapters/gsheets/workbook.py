@@ -56,7 +56,8 @@ log = logging.getLogger(__name__)
 
 PROPS = "properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount))"
 META_FIELDS = (
-    f"properties(title,locale),sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId))"
+    f"properties(title,locale),sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId),"
+    "conditionalFormats(ranges(sheetId)))"
 )
 FRESH_FIELDS = (
     f"sheets({PROPS},protectedRanges(protectedRangeId,description),charts(chartId),"
@@ -248,6 +249,7 @@ class GSheetsWorkbook(Workbook):
                     if p.get("description") == PROTECT_TAG
                 ),
                 chart_ids=tuple(int(c["chartId"]) for c in extras.get("charts", [])),
+                conditional_rules=len(extras.get("conditionalFormats", [])),
                 columns=columns,
             )
         return states, used

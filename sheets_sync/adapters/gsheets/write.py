@@ -35,7 +35,7 @@ from sheets_sync.adapters.gsheets.cells import (
     update_cells,
 )
 from sheets_sync.errors import ConcurrentEditError
-from sheets_sync.workbook import CellValue, ProvisionPlan, TabWrite
+from sheets_sync.workbook import DIFFER_FILL, SAME_TEXT, CellValue, ProvisionPlan, TabWrite, compare_formulas
 
 PROTECT_TAG = "sheets_sync: generated tab (rewritten by every sync)"
 CELL_FIELDS = "userEnteredValue,userEnteredFormat.textFormat.bold,note"
@@ -54,6 +54,7 @@ class TabState:
     cols: int
     our_protections: tuple[int, ...] = ()
     chart_ids: tuple[int, ...] = ()
+    conditional_rules: int = 0  # conditional format rules on the tab now
     columns: Mapping[int, Sequence[str]] = field(default_factory=dict)  # col -> cells (row 0 = header)
     notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
@@ -176,12 +177,18 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
                 "properties": {
                     "sheetId": sheet_id,
                     "hidden": tw.hidden,
-                    "gridProperties": {"frozenRowCount": frozen},
+                    "gridProperties": {"frozenRowCount": frozen, "frozenColumnCount": tw.freeze_columns},
                 },
-                "fields": "hidden,gridProperties.frozenRowCount",
+                "fields": "hidden,gridProperties.frozenRowCount,gridProperties.frozenColumnCount",
             }
         }
     )
+    if tw.header_row and tw.autofilter:
+        reqs.append({"setBasicFilter": {"filter": {"range": grid_range(sheet_id, 0, rows_now, 0, width)}}})
+    if tw.compare_columns and state is not None:  # this tab's rules are ours: replaced on every sync
+        reqs += [{"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": 0}}] * state.conditional_rules
+    if tw.header_row and len(final):
+        reqs += compare_rules(tw, sheet_id, top, top + len(final))
     for i, chars in enumerate(tw.widths):
         reqs.append(column_width(sheet_id, i, chars))
     for h, chars in tw.column_widths.items():
@@ -202,6 +209,28 @@ def plan_tab(tw: TabWrite, state: TabState | None, new_sheet_id: int) -> Plan:
         reqs.append({"addProtectedRange": {"protectedRange": protected}})
     reqs += [chart_request(spec, sheet_id) for spec in tw.charts]
     return plan
+
+
+def _rgb(hex_colour: str) -> dict[str, float]:
+    return {k: int(hex_colour[i : i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def compare_rules(tw: TabWrite, sheet_id: int, r0: int, r1: int) -> list[dict[str, Any]]:
+    """``tw.compare_columns`` as conditional format rules (custom formulas, relative to ``r0``)."""
+    header = list(tw.header)
+    reqs: list[dict[str, Any]] = []
+    styles = ({"backgroundColor": _rgb(DIFFER_FILL)}, {"textFormat": {"foregroundColor": _rgb(SAME_TEXT)}})
+    for a, b in tw.compare_columns:
+        if a not in header or b not in header:
+            continue
+        ca, cb = header.index(a), header.index(b)
+        ranges = [grid_range(sheet_id, r0, r1, c, c + 1) for c in (ca, cb)]
+        formulas = compare_formulas(col_letter(ca), col_letter(cb), r0 + 1)
+        for formula, style in zip(formulas, styles, strict=True):
+            condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"={formula}"}]}
+            rule = {"ranges": ranges, "booleanRule": {"condition": condition, "format": style}}
+            reqs.append({"addConditionalFormatRule": {"rule": rule, "index": len(reqs)}})
+    return reqs
 
 
 # --------------------------------------------------------------------------- init

@@ -24,7 +24,9 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.formatting.rule import Rule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,7 +35,16 @@ from openpyxl.writer.excel import ExcelWriter
 from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml
 from sheets_sync.adapters.xlsx.text import capped, clean, decode, encode, excel_text, utf16_len
 from sheets_sync.errors import BackendError, ConcurrentEditError
-from sheets_sync.workbook import CellValue, ChartSpec, ColumnFormat, ProvisionPlan, TabWrite
+from sheets_sync.workbook import (
+    DIFFER_FILL,
+    SAME_TEXT,
+    CellValue,
+    ChartSpec,
+    ColumnFormat,
+    ProvisionPlan,
+    TabWrite,
+    compare_formulas,
+)
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +235,11 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite, rows_xml: dict[str, RowsXml] |
         if h in col_of and choices:
             _dropdown(ws, col_of[h], top + 1, last, choices)
     if tw.freeze_header and tw.header_row:
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"{get_column_letter(tw.freeze_columns + 1)}2"
+    if tw.header_row and tw.autofilter:
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(tw.header), 1))}{max(top + len(tw.rows), 2)}"
+    if tw.header_row and tw.rows:
+        _compare(ws, tw, col_of, top + 1, top + len(tw.rows))
     for spec in tw.charts:
         _chart(ws, spec)
     if tw.protected:
@@ -232,6 +247,20 @@ def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite, rows_xml: dict[str, RowsXml] |
     if tw.hidden:
         ws.sheet_state = "hidden"
     return cells
+
+
+def _compare(ws: Worksheet, tw: TabWrite, col_of: dict[str, int], first: int, last: int) -> None:
+    """``tw.compare_columns`` as conditional formats (they follow the rows when a person sorts)."""
+    differ = DifferentialStyle(fill=PatternFill(bgColor=DIFFER_FILL, fill_type="solid"))
+    same = DifferentialStyle(font=Font(color=SAME_TEXT))
+    for a, b in tw.compare_columns:
+        if a not in col_of or b not in col_of:
+            continue
+        la, lb = get_column_letter(col_of[a]), get_column_letter(col_of[b])
+        cells = f"{la}{first}:{la}{last} {lb}{first}:{lb}{last}"
+        for formula, style in zip(compare_formulas(la, lb, first), (differ, same), strict=True):
+            rule = Rule(type="expression", dxf=style, formula=[formula], stopIfTrue=True)
+            ws.conditional_formatting.add(cells, rule)
 
 
 def _unlocked_until(top: int, rows: int) -> int:

@@ -125,6 +125,7 @@ class DigestInput:
     today: dt.date
     forget_cells: Sequence[str] = ()  # teacher-owned cells still holding a forgotten person (issue 7)
     offers: Sequence[OpenOffer] = ()  # survey offers of help nobody has taken up (guide §3 #3)
+    review_link: str = ""  # where the office opens the workbook's Review tab (URL or file URI)
 
 
 def is_due(config: DigestConfig, last: dt.date | None, today: dt.date) -> bool:
@@ -304,6 +305,7 @@ def _office_mail(
         "merges_more": max(0, int(backlog.get("merged", 0)) - min(len(merges), MAX_IDS)),
         "review_pairs": report.review_pairs,
         "new_review_pairs": report.new_review_pairs,
+        "review_link": inp.review_link,
         "issues_total": len(inp.issues),
         "issues_by_list": sorted(((t, n[0]) for t, n in by_list.items()), key=lambda x: (-x[1], x[0])),
         "headline": headline_figures(inp.headline),

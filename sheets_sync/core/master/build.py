@@ -82,6 +82,7 @@ class MasterResult:
     merged: list[tuple[str, str]]  # (surviving id, absorbed id)
     split: list[tuple[str, str]]  # (id kept by the larger part, new id of the smaller part)
     new_review_pairs: int
+    merge_confidence: float = 0.89  # MatchSettings.merge_confidence: merged links show this or more
 
 
 def build_master(inp: MasterInput) -> MasterResult:
@@ -153,7 +154,13 @@ def assemble(
                 )
             )
 
-    rrows, new_pairs = review_rows(records, fps, linkage, decisions, state, inp.today)
+    id_of_record = [""] * len(records)
+    for c, members in enumerate(clusters):
+        for i in members:
+            id_of_record[i] = ids.ids[c]
+    rrows, new_pairs = review_rows(
+        records, fps, linkage, decisions, state, inp.today, alumni_ids=id_of_record, settings=inp.settings
+    )
     linker = Linker(records, clusters, by_cluster, inp.settings, state, inp.today, inp.default_region)
     tables = {
         "attendance": inp.attendance,
@@ -184,6 +191,7 @@ def assemble(
         merged=ids.merged,
         split=ids.split,
         new_review_pairs=new_pairs,
+        merge_confidence=inp.settings.merge_confidence,
     )
 
 

@@ -347,7 +347,7 @@ def _engagements(
     engine = iter(matched_queries)
     for src, tab, r, exact in pending:
         alumnus = exact[0] if exact is not None else next(engine)
-        if exact is not None and name_differs(r[src.name], alumnus.name):
+        if exact is not None and name_differs(r[src.name], exact[0].name):
             kind = KIND_WORDS[exact[1].kind]
             issues.append(
                 DataIssue(
@@ -355,8 +355,8 @@ def _engagements(
                     row=r.row,
                     column=src.name,
                     value=r[src.name],
-                    problem=f"linked to {alumnus.alumni_id}: "
-                    + NAME_DIFFERS_FROM_KEY.format(name=alumnus.name, kind=kind),
+                    problem=f"linked to {exact[0].alumni_id}: "
+                    + NAME_DIFFERS_FROM_KEY.format(name=exact[0].name, kind=kind),
                     fix=NAME_DIFFERS_FIX.format(kind=kind),
                 )
             )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sheets_sync.core.lists.tables import read_table
 from sheets_sync.core.master.identity import expired, name_key, pair_key, record_name, state_keys
-from sheets_sync.core.matching.link import Linkage, ScoredPair
+from sheets_sync.core.matching.link import Linkage, MatchSettings, ScoredPair
 from sheets_sync.core.model import DataIssue, Grid, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.fold import fold
@@ -162,22 +162,39 @@ def rekey_decisions(state: State, resolved: Mapping[str, int], fps: Sequence[str
 # --------------------------------------------------------------------------- Review rows
 
 
-def reasons(pair: ScoredPair | None, decision: str = "") -> str:
-    """The evidence in words: ``"agree: email, birth date; differ: phone"``."""
+# Every word of the Review tab's Reasons column, in one place (translatable, issue 14).
+REASON_WORDS = {
+    "joiner": ", ",
+    "but": "but",
+    "joins": "joins {a} + {b} list rows",
+    "decided": "decided by staff: {decision}",
+    "separator": " · ",
+}
+
+
+def reasons(pair: ScoredPair | None, decision: str = "", sizes: tuple[int, int] | None = None) -> str:
+    """The evidence in words, agreements first: ``"same first name, same phone · but different
+    emails · joins 3 + 1 list rows"``."""
+    w = REASON_WORDS
     parts = []
     agreements = [a for a in (pair.agreements if pair is not None else ()) if not a.startswith("marked ")]
     if agreements:
-        parts.append("agree: " + ", ".join(agreements))
+        parts.append(w["joiner"].join(agreements))
     if pair is not None and pair.disagreements:
-        parts.append("differ: " + ", ".join(pair.disagreements))
+        parts.append(
+            f"{w['but']} {w['joiner'].join(pair.disagreements)}"
+            if agreements
+            else w["joiner"].join(pair.disagreements)
+        )
+    if sizes is not None and not decision:
+        parts.append(w["joins"].format(a=sizes[0], b=sizes[1]))
     if decision:
-        parts.append(f"decided by staff: {decision}")
-    return "; ".join(parts)
+        parts.append(w["decided"].format(decision=decision))
+    return w["separator"].join(parts)
 
 
 def _side(rec: SourceRecord) -> list:
     return [
-        record_name(rec),
         "; ".join(rec.emails),
         "; ".join(rec.phones),
         rec.student_id,
@@ -215,15 +232,28 @@ def review_rows(
     decisions: Decisions,
     state: State,
     today: dt.date,
+    *,
+    alumni_ids: Sequence[str] | None = None,
+    settings: MatchSettings | None = None,
 ) -> tuple[list[list], int]:
-    """Rows under tabs.REVIEW_HEADERS: undecided pairs (highest score first), then decided pairs.
+    """Rows under schema.REVIEW_HEADERS: undecided pairs first, the pairs whose answer changes
+    most first (the two alumni hold the most list rows between them: a Same there joins the
+    largest clusters), then the most confident; decided pairs last.
 
-    Also rewrites the ``review`` state rows (shown refs -> fingerprints, how the next run ties a
-    typed Decision to its records) and returns how many undecided pairs were not shown last run.
+    ``alumni_ids``: the Alumni ID of each record's alumnus this run (one per cluster). Also
+    rewrites the ``review`` state rows (shown refs -> fingerprints, how the next run ties a typed
+    Decision to its records) and returns how many undecided pairs were not shown last run.
     """
+    settings = settings or MatchSettings()
     scored: dict[tuple[int, int], ScoredPair] = {}
     for p in list(linkage.merges) + list(linkage.review):
         scored[(min(p.i, p.j), max(p.i, p.j))] = p
+    size: dict[int, int] = {}
+    cluster_of: dict[int, int] = {}
+    for c, members in enumerate(linkage.clusters):
+        for i in members:
+            cluster_of[i] = c
+        size[c] = len(members)
     previous = state_keys(state, "review")
     shown_as = {k: (v.get("ref_a"), v.get("ref_b")) for k, v in state.items("review") if isinstance(v, dict)}
     owner_of_refs = {refs: k for k, refs in shown_as.items()}
@@ -243,15 +273,24 @@ def review_rows(
         key = pair_key(fps[a], fps[b])
         a, b = _orientation(a, b, key, records, shown_as, owner_of_refs)
         ra, rb = records[a], records[b]
-        side_a, side_b = _side(ra), _side(rb)
-        row: list[object] = [ra.ref, rb.ref]
-        for va, vb in zip(side_a, side_b, strict=True):
+        sizes = (size.get(cluster_of.get(a, -1), 1), size.get(cluster_of.get(b, -1), 1))
+        confidence = settings.confidence(pair.weight, merged=False) if pair is not None else ""
+        ids = ("", "") if alumni_ids is None else (alumni_ids[a], alumni_ids[b])
+        row: list[object] = [
+            word,
+            record_name(ra),
+            record_name(rb),
+            *ids,
+            confidence,
+            reasons(pair, word, sizes),
+        ]
+        for va, vb in zip(_side(ra), _side(rb), strict=True):
             row += [va, vb]
-        score = round(pair.probability, 3) if pair is not None else ""
-        row += [score, reasons(pair, word), word]
+        row += [ra.ref, rb.ref]
         if not word and key not in previous:
             new += 1
-        order = (1 if word else 0, -(pair.probability if pair is not None else 0.0), pos[a], pos[b])
+        impact = 0 if word else sizes[0] + sizes[1]
+        order = (1 if word else 0, -impact, -(pair.weight if pair is not None else 0.0), pos[a], pos[b])
         entries.append((order, row, key, {"ref_a": ra.ref, "ref_b": rb.ref, "a": fps[a], "b": fps[b]}))
     entries.sort(key=lambda e: e[0])
     state.replace_kind("review", {key: info for _, _, key, info in entries}, when=today.isoformat())

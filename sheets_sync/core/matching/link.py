@@ -12,6 +12,7 @@ The model is documented in ``docs/matching.md``.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,21 @@ class MatchSettings:
         odds = min(max(weight + self.prior_weight, -60.0), 60.0)
         return 1.0 / (1.0 + 2.0**-odds)
 
+    @property
+    def merge_confidence(self) -> float:
+        """The lowest confidence a merged link shows: the upper threshold's probability rounded up
+        to two decimals (0.89 with the defaults)."""
+        return math.ceil(round(self.probability(self.upper) * 100, 6)) / 100
+
+    def confidence(self, weight: float, merged: bool) -> float:
+        """The one confidence shown everywhere (Alumni ``Match confidence``, Review ``Confidence``):
+        the probability cut to two decimals, never across the merge line, so a merged link shows
+        ``merge_confidence`` or more and a pair left apart (in Review, or refused for a conflict) at
+        most one hundredth less: 0.971 waiting in Review next to 0.97 merged cannot happen."""
+        shown = math.floor(round(self.probability(weight) * 100, 6)) / 100
+        line = self.merge_confidence
+        return max(shown, line) if merged else min(shown, round(line - 0.01, 2))
+
 
 @dataclass(frozen=True)
 class ScoredPair:
@@ -86,7 +102,9 @@ class ScoredPair:
 @dataclass(frozen=True)
 class Linkage:
     clusters: list[list[int]]  # every record index in exactly one cluster
-    confidence: list[float]  # per cluster: min probability of the links that built it (1.0 singletons)
+    confidence: list[
+        float
+    ]  # per cluster: confidence of its weakest link (MatchSettings.confidence), 1.0 alone
     review: list[ScoredPair]  # uncertain pairs between different clusters, and refused merges
     merges: list[ScoredPair]  # the links used to build the clusters
 
@@ -276,7 +294,7 @@ def link(
     confidence = [1.0] * len(clusters)
     for k, pair in zip(result.used, merges, strict=True):
         c = int(cluster_of[scores.i[edges[k]]])
-        confidence[c] = min(confidence[c], pair.probability)
+        confidence[c] = min(confidence[c], settings.confidence(pair.weight, merged=True))
     forced = sorted({(min(a, b), max(a, b)) for a, b in must if a != b})
     if forced:
         extra = scored.extra(forced)
