@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", "write everything held about a person as JSON and .xlsx (subject access request)")
     p.add_argument("who", help="Alumni ID (A-00042) or email address")
     p.add_argument("--out", type=Path, default=Path("."), help="folder for the export files")
+    add(
+        "selftest",
+        "on a throwaway Google spreadsheet: write two sample lists, run init and two syncs, read "
+        "everything back and say what was verified",
+    )
     return parser
 
 

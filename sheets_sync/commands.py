@@ -31,6 +31,7 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
         "schedule": cmd_schedule,
         "forget": cmd_forget,
         "export": cmd_export,
+        "selftest": cmd_selftest,
     }[args.command]
     return handler(args, config)
 
@@ -223,4 +224,32 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     paths = export(config, workbook, args.who, out=args.out)
     for path in paths:
         print(f"wrote {path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- selftest
+
+SELFTEST_NEEDS_GOOGLE = (
+    "selftest checks the Google backend on a throwaway spreadsheet. Fix: create an empty spreadsheet "
+    "(https://sheets.new), share it with the service account as Editor, and run "
+    "`python run.py selftest --spreadsheet KEY --credentials KEY.json` (see docs/google.md)"
+)
+
+
+def cmd_selftest(args: argparse.Namespace, config: Config) -> int:
+    if config.backend != "google":
+        raise ConfigError(SELFTEST_NEEDS_GOOGLE)
+    checks = wiring.google_selftest(config, holder_name())
+    for c in checks:
+        print(f"{'ok    ' if c.ok else 'FAILED'}  {c.what}")
+    failed = [c for c in checks if not c.ok]
+    where = config.google.spreadsheet
+    if failed:
+        print(
+            f"selftest: {len(failed)} of {len(checks)} checks FAILED on spreadsheet {where}: please report them"
+        )
+        return 1
+    print(
+        f"selftest: all {len(checks)} checks passed on spreadsheet {where} (init, a first and a staged sync)"
+    )
     return 0

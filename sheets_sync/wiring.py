@@ -5,6 +5,7 @@ The only module that knows which concrete backend / mailer classes exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import stat
@@ -35,6 +36,27 @@ def open_workbook(config: Config, *, create: bool = False) -> Workbook:
     if config.workbook.suffix.lower() not in (".xlsx", ".xlsm"):
         raise ConfigError(f"workbook {config.workbook} is not an .xlsx file — give a path ending in .xlsx")
     return XlsxWorkbook(config.workbook, backups=config.backups)
+
+
+def google_selftest(config: Config, holder: str) -> list[Any]:
+    """``selftest``: init and two syncs on a throwaway Google spreadsheet, then read back (checks)."""
+    from sheets_sync.adapters.gsheets import selftest
+    from sheets_sync.adapters.gsheets.workbook import open_spreadsheet
+    from sheets_sync.app.sync import run_sync
+    from sheets_sync.core.provision.plan import plan_all
+
+    def sync(wb: Workbook) -> int:
+        _, computed = run_sync(config, wb)
+        return sum(len(w.charts) for w in computed.writes)
+
+    return selftest.run(
+        open_spreadsheet(config),
+        templates=[p.title for p in plan_all(None, categories=config.categories)],
+        holder=holder,
+        stale_after=dt.timedelta(minutes=config.lock_stale_minutes),
+        init=lambda wb: provision(wb, config.categories),
+        sync=sync,
+    )
 
 
 def provision(workbook: Workbook, categories: tuple[str, ...] = ()) -> tuple[int, int]:
