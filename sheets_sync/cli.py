@@ -30,6 +30,7 @@ EXIT_CODES = {
     5: "the workbook changed during the run; nothing was written (run again)",
     6: "writing failed after retries; outputs were left as they were",
     8: "completed with data issues (only with --strict)",
+    9: "synced and committed, but the factsheet could not be written (the previous one is kept)",
 }
 
 EPILOG = "exit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())

@@ -9,11 +9,12 @@ import os
 import socket
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sheets_sync import wiring
 from sheets_sync.app.report import SyncReport
 from sheets_sync.config import Config
-from sheets_sync.errors import ConfigError, DataIssuesFound
+from sheets_sync.errors import ConfigError, DataIssuesFound, OutputFileError
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,27 @@ def run_once(config: Config, *, dry_run: bool = False, send_mail: bool = True) -
             calls_before=calls_before,
         )
         if not dry_run:
-            wiring.write_factsheet(config, computed)
+            _write_factsheet(config, computed, report)
     return report
+
+
+FACTSHEET_FAILED = (
+    "the sync was committed, but the factsheet {path} could not be written ({error}); the previous "
+    "factsheet is kept and nothing half-written is left. Fix: free disk space (or fix the folder's "
+    "permissions); the next run writes it"
+)
+
+
+def _write_factsheet(config: Config, computed: Any, report: SyncReport) -> None:
+    """Write the factsheet after the commit. A failure (disk full) does not undo the commit: it is
+    logged, added to the report's warnings and ``failed_outputs`` (``sync`` then exits 9)."""
+    try:
+        wiring.write_factsheet(config, computed)
+    except OSError as exc:
+        message = FACTSHEET_FAILED.format(path=config.factsheet_path, error=exc.strerror or exc)
+        log.error(message)
+        report.warnings.append(message)
+        report.failed_outputs.append(str(config.factsheet_path))
 
 
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
@@ -111,6 +131,10 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     if args.dry_run:
         print_changes(report)
         print("dry run: nothing was written and nothing was sent")
+    if report.failed_outputs:
+        raise OutputFileError(
+            f"synced and committed, but not written: {', '.join(report.failed_outputs)} (see the warning above)"
+        )
     if args.strict and report.issues:
         raise DataIssuesFound(
             f"completed with {len(report.issues)} data issue(s) (--strict): see the Data issues tab"

@@ -58,3 +58,10 @@ class DataIssuesFound(SheetsSyncError):
     """Raised by the CLI only with ``--strict`` when the run completed with data issues."""
 
     exit_code = 8
+
+
+class OutputFileError(SheetsSyncError):
+    """The sync committed (the workbook holds the new results) but a file written after it (the
+    factsheet) could not be written; the previous file is kept. The next run writes it again."""
+
+    exit_code = 9

@@ -157,6 +157,11 @@ class Workbook(ABC):
         """Hold the one-sync-at-a-time lock; raise LockHeldError naming the holder if taken.
         A lock older than ``stale_after`` (a killed run) is taken over, with a warning."""
 
+    def drop_backups(self) -> int:
+        """Delete the backend's own copies of earlier versions (``forget``: they hold the
+        person). Returns how many; a backend that keeps none returns 0."""
+        return 0
+
 
 class ListSource(ABC):
     """A teacher list that lives outside the main workbook (another .xlsx, another spreadsheet)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from sheets_sync.core.digest.build import (
 from sheets_sync.core.digest.render import is_count
 from sheets_sync.core.rollup.build import TITLES
 from sheets_sync.core.survey.rollup import TITLES as SURVEY_TITLES
+from sheets_sync.files import PUBLIC, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,5 @@ def _data_uri(png: bytes) -> str:
 def write_factsheet(path: Path, html: str) -> None:
     """Atomic write: a reader (or a web server) sees the old page or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, html, new_mode=PUBLIC)  # exclusive temp file, removed if writing fails
     log.info("factsheet written: %s (%d KB)", path, len(html.encode("utf-8")) // 1024)

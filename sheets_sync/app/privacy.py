@@ -4,7 +4,8 @@ forget: find the person (by Alumni ID, an absorbed alias id, or email) with a fr
 record a suppression entry per identifier (a salted hash, never the data), purge the state rows
 and the mails (pending and sent ``.eml``) that concern them, then run one ordinary sync on that
 edited state, so every service-owned tab is rewritten without them in the same atomic commit as
-always. Rows the service may not edit (teacher lists, staff tabs) are never touched: they are
+always; then delete every backup of the workbook (``.sheets_sync_backups/``: each earlier version,
+and the one that commit made, holds the person). Rows the service may not edit (teacher lists, staff tabs) are never touched: they are
 listed so their owners can delete them, and every later sync ignores them (and the office
 digest lists them) while they remain.
 
@@ -43,6 +44,7 @@ from sheets_sync.core.privacy import (
 )
 from sheets_sync.core.state import State
 from sheets_sync.errors import ConfigError
+from sheets_sync.files import write_atomic
 from sheets_sync.workbook import Snapshot, Workbook
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ class ForgetResult:
     teacher_cells: tuple[str, ...]  # <tab>!<row> the service may not edit that still hold the person
     mails_removed: int
     report: Any = None
+    backups_removed: int = 0  # earlier versions of the workbook (each held the person)
 
     def lines(self) -> list[str]:
         if not self.found:
@@ -111,6 +114,8 @@ class ForgetResult:
         out = [
             f"forget: {self.alumni_id or 'the person'} removed from every service-owned tab, the state tab "
             f"and the outbox; {self.mails_removed} mail(s) deleted",
+            f"{self.backups_removed} backup(s) of the workbook deleted (every earlier version held the "
+            "person; the workbook as it is now is the only copy left)",
             "the erasure is recorded in the Sync log (date and who asked; no personal data)",
         ]
         if self.teacher_cells:
@@ -301,13 +306,15 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
         message=message,
         mode="forget",
     )
+    backups = workbook.drop_backups()  # after the commit: its own backup holds the person too
     log.info(
-        "erasure done: %d suppression keys, %d mails removed, %d rows left",
+        "erasure done: %d suppression keys, %d mails removed, %d backups deleted, %d rows left",
         len(keys),
         len(removed),
+        backups,
         len(cells),
     )
-    return ForgetResult(True, person.alumni_id, tuple(cells), len(removed), report)
+    return ForgetResult(True, person.alumni_id, tuple(cells), len(removed), report, backups)
 
 
 # --------------------------------------------------------------------------- export
@@ -369,7 +376,7 @@ def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[P
         raise ConfigError(f"nobody matches {who!r} — check the Alumni ID or email")
     stem = f"export-{data['alumni_id'] or 'person'}-{dt.date.today().isoformat()}"
     json_path = out / f"{stem}.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=2, default=str))  # 0600
 
     book = XlsxBook()
     sheet = book.active
@@ -399,7 +406,7 @@ def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[P
                 60, max(10, *(len(str(c.value or "")) + 2 for c in col))
             )
     xlsx_path = out / f"{stem}.xlsx"
-    book.save(xlsx_path)
+    write_atomic(xlsx_path, book.save)  # 0600, never through a link planted at the name
     log.info("export written: %d source rows", len(data["source_rows"]))
     return [json_path, xlsx_path]
 

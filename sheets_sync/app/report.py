@@ -45,6 +45,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     changed_tabs: list[str] = field(default_factory=list)
     forgotten_rows: list[str] = field(default_factory=list)  # teacher rows still holding erased people
+    failed_outputs: list[str] = field(default_factory=list)  # files not written after the commit
 
     @property
     def duration(self) -> float:

@@ -46,6 +46,7 @@ from sheets_sync.emulator.state import (
 )
 from sheets_sync.emulator.validate import Validator
 from sheets_sync.emulator.values_api import read_values, values_update
+from sheets_sync.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +330,7 @@ class SheetsEmulator:
         """Write all spreadsheets (cells, formats, notes, protections...) as JSON."""
         with self._lock:
             text = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
-        Path(path).write_text(text, encoding="utf-8")
+        write_atomic(Path(path), text)  # atomic, 0600: the cells are personal data
 
     @classmethod
     def load(cls, path: str | Path, **kwargs: Any) -> SheetsEmulator:

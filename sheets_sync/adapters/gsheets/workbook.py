@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +47,7 @@ from sheets_sync.adapters.gsheets.write import PROTECT_TAG, Plan, TabState, plan
 from sheets_sync.config import Config
 from sheets_sync.core.model import Grid
 from sheets_sync.errors import BackendError, ConcurrentEditError, ConfigError, SheetsSyncError, SourceError
+from sheets_sync.files import write_atomic
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 
 __all__ = ["GSheetsListSource", "GSheetsWorkbook", "open_spreadsheet"]
@@ -363,10 +363,8 @@ class GSheetsWorkbook(Workbook):
 
 
 def _save_emulator(emu: Any, path: Path) -> None:
-    """Like ``emu.save`` but compact (10x faster on big states) and atomic (temp file + rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(emu.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    """Like ``emu.save`` but compact (10x faster on big states); atomic, 0600 (it holds the cells)."""
+    write_atomic(path, json.dumps(emu.to_json(), ensure_ascii=False, separators=(",", ":")))
 
 
 def open_spreadsheet(config: Config) -> GSheetsWorkbook:

@@ -34,6 +34,7 @@ from pathlib import Path
 from sheets_sync.config import Config, SmtpConfig
 from sheets_sync.core.digest.build import Mail
 from sheets_sync.errors import DeliveryError
+from sheets_sync.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,7 @@ class Outbox:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / mail_filename(mail.key)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(bytes(build_message(mail, self.sender)))
-            os.replace(tmp, path)
+            write_atomic(path, bytes(build_message(mail, self.sender)))  # 0600, exclusive temp file
         except OSError as exc:
             raise DeliveryError(
                 f"cannot write the outbox file in {self.folder}: {exc.strerror or exc} — "

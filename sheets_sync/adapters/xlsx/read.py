@@ -208,16 +208,19 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
 class XlsxListSource(ListSource):
     """A teacher's own .xlsx file (all its visible tabs, or ``tabs``) read as list grids."""
 
-    def __init__(self, path: Path, *, tabs: Iterable[str] = (), teacher: str = "") -> None:
+    def __init__(self, path: Path, *, tabs: Iterable[str] = (), teacher: str = "", refused: str = "") -> None:
         self.path = Path(path)
         self.tabs = tuple(tabs)
         self.teacher = teacher or self.path.stem
+        self.refused = refused  # why the file is not read (a link leaving its folder)
 
     @property
     def name(self) -> str:
         return str(self.path)
 
     def read_grids(self) -> list[Grid]:
+        if self.refused:
+            raise SourceError(self.refused)
         result = read_xlsx(self.path, location=str(self.path), tabs=self.tabs)
         if result.unreadable:  # the whole file is one Data issues row, naming the tab
             raise SourceError(f"{self.path}: " + "; ".join(result.unreadable.values()))
@@ -231,7 +234,10 @@ def is_lock_or_temp_file(path: Path) -> bool:
 
 def sources_in_folder(folder: Path, *, teacher: str = "", tabs: Iterable[str] = ()) -> list[XlsxListSource]:
     """One source per .xlsx/.xlsm file in ``folder`` (sorted; not recursive), teacher = file stem
-    unless ``teacher`` is given. Raises SourceError when the folder does not exist."""
+    unless ``teacher`` is given. Raises SourceError when the folder does not exist.
+
+    A link to a file outside the folder is not read (a teacher's folder must not become a way to
+    mail any file of the machine to a teacher): its source raises, one ``Data issues`` row."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"{folder}: folder not found. Fix: correct `folder` of this list in the config.")
@@ -240,4 +246,21 @@ def sources_in_folder(folder: Path, *, teacher: str = "", tabs: Iterable[str] = 
         for p in folder.iterdir()
         if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file() and not is_lock_or_temp_file(p)
     )
-    return [XlsxListSource(p, tabs=tabs, teacher=teacher or p.stem) for p in files]
+    inside = folder.resolve()
+    return [
+        XlsxListSource(
+            p,
+            tabs=tabs,
+            teacher=teacher or p.stem,
+            refused=LINK_OUTSIDE.format(path=p, folder=folder)
+            if p.is_symlink() and inside not in p.resolve().parents
+            else "",
+        )
+        for p in files
+    ]
+
+
+LINK_OUTSIDE = (
+    "{path} is a link to a file outside the list folder {folder}; it is not read. Fix: put the "
+    "file itself in the folder (copy it, do not link it), or remove the link"
+)

@@ -37,10 +37,12 @@ from sheets_sync.adapters.xlsx.write import (
     Content,
     apply_plan,
     atomic_save,
+    drop_backups,
     workbook_bytes,
     write_tab,
 )
 from sheets_sync.errors import ConcurrentEditError, SourceError
+from sheets_sync.files import write_target
 from sheets_sync.workbook import BackendStats, ProvisionPlan, Snapshot, TabWrite, Workbook
 
 __all__ = ["XlsxWorkbook", "XlsxListSource", "sources_in_folder"]
@@ -201,6 +203,10 @@ class XlsxWorkbook(Workbook):
             )
         with hold_lock(self.path, holder, stale_after=stale_after):
             yield
+
+    def drop_backups(self) -> int:
+        """Delete every backup of this workbook in ``.sheets_sync_backups/`` (nothing else there)."""
+        return drop_backups(write_target(self.path))
 
 
 class _StoredStrings(ExcelReader):  # type: ignore[misc]

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+import stat
 import zipfile
 from collections.abc import Callable, Sequence
 from copy import copy
@@ -35,6 +35,7 @@ from openpyxl.writer.excel import ExcelWriter
 from sheets_sync.adapters.xlsx.rows import FORMULA_LIKE, RowsXml, data_rows_xml
 from sheets_sync.adapters.xlsx.text import capped, clean, decode, encode, excel_text, utf16_len
 from sheets_sync.errors import BackendError, ConcurrentEditError
+from sheets_sync.files import create_exclusive, write_atomic, write_target
 from sheets_sync.workbook import (
     DIFFER_FILL,
     SAME_TEXT,
@@ -373,83 +374,80 @@ def atomic_save(
     backups: int,
     before_replace: Callable[[], None] = lambda: None,
 ) -> None:
-    """Save ``content`` (a workbook, or a function writing one) to a temporary file next to ``path``, fsync, back up the current file (keep the last
-    ``backups``), then ``os.replace``: a crash at any moment leaves the old or the new file.
-    ``before_replace`` runs last (re-check that nobody changed the file); if it raises, nothing
-    is replaced."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write_temporary(f, content)
-        if path.exists():
-            shutil.copymode(path, tmp)
-            if backups > 0:
-                _backup(path, backups)
-        else:
-            os.chmod(tmp, 0o644)
+    """Save ``content`` (a workbook, or a function writing one) atomically (:func:`~sheets_sync.
+    files.write_atomic`: an exclusive temporary file next to the file, fsync, rename; a new
+    workbook is 0600, an existing one keeps its mode; a ``path`` that is a link is written through
+    to its target). Before the rename, the current file is backed up (the last ``backups`` kept)
+    and ``before_replace`` runs (re-check that nobody changed the file); if it raises, nothing is
+    replaced. A crash at any moment leaves the old or the new file."""
+    target = write_target(path)
+
+    def last_step() -> None:
+        if backups > 0 and target.exists():
+            _backup(target, backups)
         before_replace()
-        os.replace(tmp, path)
-    except BaseException as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise BackendError(
-                f"Could not save {path}: {err.strerror or err}. The workbook was left as it was. "
-                "Fix: check free disk space and write permission on its folder."
-            ) from err
-        raise
-    _fsync_dir(path.parent)
-    remove_stale_temps(path)
+
+    try:
+        write_atomic(target, lambda f: write_temporary(f, content), before_replace=last_step)
+    except OSError as err:
+        raise BackendError(
+            f"Could not save {path}: {err.strerror or err}. The workbook was left as it was. "
+            "Fix: check free disk space and write permission on its folder."
+        ) from err
 
 
-STALE_TEMP_SECONDS = 60  # a save in progress touches its temporary file far more often than this
+_BACKUP_SUFFIX = re.compile(r"\.bak-\d{8}T\d{6}(?:-\d{3})?")
+BACKUP_LINK = (
+    "no backup of %s was written: %s is a link (backups may only go to a real folder next to the "
+    "workbook). Fix: replace the link with a folder"
+)
 
 
-def remove_stale_temps(path: Path) -> int:
-    """Delete temporary files a killed save left next to ``path`` (each is a full copy of the
-    workbook, personal data included). Files touched in the last minute are left alone."""
-    removed = 0
-    cutoff = dt.datetime.now().timestamp() - STALE_TEMP_SECONDS
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        try:
-            if tmp.stat().st_mtime < cutoff:
-                tmp.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    if removed:
-        log.warning("removed %d temporary file(s) left by an interrupted save of %s", removed, path.name)
-    return removed
-
-
-def _backup(path: Path, keep: int) -> Path:
+def backups_of(path: Path) -> list[Path]:
+    """The backups of the workbook ``path`` in its backup folder, oldest first: only regular
+    files named exactly ``<name>.bak-<yyyymmddThhmmss>[-NNN]`` (nothing else there is touched)."""
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{path.name}.bak-{stamp}"
-    same_second = sorted(folder.glob(f"{glob_escape(target.name)}*"))
-    if same_second:  # several saves in one second: -002, -003 ... (sorts after the plain name)
-        last = same_second[-1].name[len(target.name) :]
-        target = folder / f"{target.name}-{int(last[1:] or 1) + 1:03d}"
-    shutil.copy2(path, target)
-    old = sorted(folder.glob(f"{glob_escape(path.name)}.bak-*"))
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for name in os.listdir(folder):
+        if name.startswith(path.name) and _BACKUP_SUFFIX.fullmatch(name[len(path.name) :]):
+            candidate = folder / name
+            if stat.S_ISREG(candidate.lstat().st_mode):
+                found.append(candidate)
+    return sorted(found)
+
+
+def drop_backups(path: Path) -> int:
+    """Delete every backup of the workbook ``path`` (``forget``: each one holds the person)."""
+    gone = backups_of(path)
+    for old in gone:
+        old.unlink(missing_ok=True)
+    return len(gone)
+
+
+def _backup(path: Path, keep: int) -> Path | None:
+    """Copy ``path`` into the backup folder (created 0700; a link there is refused: no backup,
+    a warning), each copy created exclusively with the workbook's mode, then delete the oldest
+    beyond ``keep``."""
+    folder = path.parent / BACKUP_DIR
+    if folder.is_symlink():
+        log.warning(BACKUP_LINK, path.name, folder)
+        return None
+    folder.mkdir(mode=0o700, exist_ok=True)
+    base = f"{path.name}.bak-{dt.datetime.now().strftime('%Y%m%dT%H%M%S')}"
+    mode = stat.S_IMODE(path.stat().st_mode)
+    for n in range(1, 1000):  # several saves in one second: -002, -003 ... (sort after the plain name)
+        target = folder / (base if n == 1 else f"{base}-{n:03d}")
+        try:
+            with path.open("rb") as src:
+                create_exclusive(target, lambda f, src=src: shutil.copyfileobj(src, f), mode=mode)  # type: ignore[misc]
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"{folder}: too many backups in one second")
+    old = backups_of(path)
     for extra in old[: max(0, len(old) - keep)]:
         extra.unlink(missing_ok=True)
     return target
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
