@@ -437,7 +437,9 @@ def _backup(path: Path, keep: int) -> Path | None:
     folder.mkdir(mode=0o700, exist_ok=True)
     base = f"{path.name}.bak-{dt.datetime.now().strftime('%Y%m%dT%H%M%S')}"
     mode = stat.S_IMODE(path.stat().st_mode)
-    for n in range(1, 1000):  # several saves in one second: -002, -003 ... (sort after the plain name)
+    same_second = [p.name[len(base) :] for p in backups_of(path) if p.name.startswith(base)]
+    first = max((int(rest[1:] or 1) for rest in same_second), default=0) + 1
+    for n in range(first, first + 1000):  # several saves in one second: -002, -003 ... (sort after)
         target = folder / (base if n == 1 else f"{base}-{n:03d}")
         try:
             with path.open("rb") as src:
