@@ -12,7 +12,7 @@ from sheets_sync.app.report import SyncReport
 from sheets_sync.config import DigestConfig, RollupConfig
 from sheets_sync.core.digest.build import DigestInput
 from sheets_sync.core.lists.tables import Table, read_table
-from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid
+from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, OutreachStatus
 from sheets_sync.core.rollup.build import Rollup, RollupInput, build_rollup
 from sheets_sync.core.state import State
 
@@ -107,35 +107,38 @@ def rollup() -> Rollup:
     )
 
 
-def outreach_rows() -> list[list[str]]:
-    """Rows as the ``Outreach status`` tab holds them (tabs.OUTREACH_STATUS_HEADERS)."""
-    return [
-        [
-            "Outreach!2",
-            "2024-12-02",
-            "x",
-            "A-00001",
-            SCRIPT,
-            "Tom Tutor",
-            "Guest lecture on food safety",
-            "Olga Office",
-            "Planned",
-            "",
-        ],
-        [
-            "Outreach!3",
-            "2024-12-03",
-            "y",
-            "A-00002",
-            TEMPLATE,
-            "Tom Tutor",
-            "Ask to mentor a class",
-            "Olga Office",
-            "Planned",
-            "opted out — do not contact",
-        ],
-        ["Outreach!4", "2024-12-04", "z", "", "", "", "Career talk", "Olga Office", "Unresolved", ""],
-    ]
+def outreach_rows() -> list[OutreachStatus]:
+    """The ``Outreach status`` tab's rows, typed (fields in tabs.OUTREACH_STATUS_HEADERS order)."""
+    return [OutreachStatus(*row) for row in _OUTREACH_CELLS]
+
+
+_OUTREACH_CELLS = [
+    [
+        "Outreach!2",
+        "2024-12-02",
+        "x",
+        "A-00001",
+        SCRIPT,
+        "Tom Tutor",
+        "Guest lecture on food safety",
+        "Olga Office",
+        "Planned",
+        "",
+    ],
+    [
+        "Outreach!3",
+        "2024-12-03",
+        "y",
+        "A-00002",
+        TEMPLATE,
+        "Tom Tutor",
+        "Ask to mentor a class",
+        "Olga Office",
+        "Planned",
+        "opted out — do not contact",
+    ],
+    ["Outreach!4", "2024-12-04", "z", "", "", "", "Career talk", "Olga Office", "Unresolved", ""],
+]
 
 
 def issues() -> list[DataIssue]:
@@ -188,7 +191,7 @@ def digest_input(
         report=report(),
         alumni=alumni(),
         staff=staff(),
-        outreach_rows=outreach_rows(),
+        outreach=outreach_rows(),
         issues=issues(),
         headline=r.headline,
         charts=charts if charts is not None else {"engagement_by_mode": b"\x89PNG fake"},

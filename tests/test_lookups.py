@@ -10,7 +10,7 @@ from sheets_sync.core.master.build import MasterInput, MasterResult, build_maste
 from sheets_sync.core.matching.link import MatchSettings
 from sheets_sync.core.state import State
 from sheets_sync.schema import OUTREACH_STATUS_HEADERS, TEMPLATE_HEADERS
-from tests.test_master import STAFF, TODAY, alumnus_with, col, records_of, table
+from tests.test_master import STAFF, TODAY, alumnus_with, col, outreach_rows, records_of, table
 
 HEAD = ["First name", "Surname", "Email", "Phone", "Student ID", "Graduation year"]
 LISTS = {
@@ -63,7 +63,7 @@ def outreach(**cells: str) -> list[str]:
 
 
 def outreach_found(result: MasterResult) -> tuple[str, str]:
-    (out,) = result.outreach_rows
+    (out,) = outreach_rows(result)
     h = OUTREACH_STATUS_HEADERS
     return out[col("Alumni ID", h)], out[col("Warning", h)]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sheets_sync.schema import OUTREACH_STATUS_HEADERS
 
-from .test_master import LISTS, OUTREACH_HEAD, alumnus_with, col, sync
+from .test_master import LISTS, OUTREACH_HEAD, alumnus_with, col, outreach_rows, sync
 
 
 def _status(name: str) -> tuple[str, str, str]:
     result = sync(LISTS, outreach=[OUTREACH_HEAD, ["2025-04-01", name, "", "", "Guest lecture", "Carla"]])
-    (out,) = result.outreach_rows
+    (out,) = outreach_rows(result)
     h = OUTREACH_STATUS_HEADERS
     return out[col("Alumni ID", h)], out[col("Status", h)], out[col("Owner to loop in", h)]
 

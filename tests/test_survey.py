@@ -16,7 +16,7 @@ from sheets_sync import wiring
 from sheets_sync.app.sync import run_sync
 from sheets_sync.config.load import Config, GoogleConfig, ListConfig, parse_config
 from sheets_sync.core.lists.read import ListOptions
-from sheets_sync.core.model import Alumnus, Engagement, Grid
+from sheets_sync.core.model import Alumnus, Engagement, Grid, OutreachStatus
 from sheets_sync.core.provision.templates import load_templates
 from sheets_sync.core.survey.offers import open_offers
 from sheets_sync.core.survey.read import (
@@ -424,9 +424,7 @@ def test_open_offers_window_and_opt_out() -> None:
         ("A-00001", ("Guest lecture",), "Tom"),
         ("A-00004", ("Career talks",), "(no owner)"),
     ]
-    status = [""] * len(tabs.OUTREACH_STATUS_HEADERS)
-    status[tabs.OUTREACH_STATUS_HEADERS.index("Alumni ID")] = "A-00001"
-    status[tabs.OUTREACH_STATUS_HEADERS.index("Date")] = "2026-05-01"
+    status = OutreachStatus("Outreach!2", "2026-05-01", "Ana", "A-00001", "Ana", "Tom", "", "", "", "")
     assert [o.alumni_id for o in open_offers([ana, dan], [status], [old], TODAY)] == ["A-00004"]
 
 

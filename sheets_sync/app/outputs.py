@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 
 from sheets_sync import schema as tabs
 from sheets_sync.app.report import SyncReport
 from sheets_sync.core.master.build import MasterResult
 from sheets_sync.core.master.layout import keep_row_order
-from sheets_sync.core.model import DataIssue
+from sheets_sync.core.model import DataIssue, OutreachStatus
 from sheets_sync.core.rollup.build import Rollup
 from sheets_sync.core.state import State
 from sheets_sync.core.survey.rollup import BY_YEAR as SURVEY_BY_YEAR
@@ -21,6 +21,25 @@ from sheets_sync.core.survey.rollup import share_headers
 from sheets_sync.workbook import CellValue, ChartSpec, Snapshot, TabWrite
 
 log = logging.getLogger(__name__)
+
+
+def outreach_cells(status: OutreachStatus) -> list[CellValue]:
+    """One row of the ``Outreach status`` tab, in ``schema.OUTREACH_STATUS_HEADERS`` order."""
+    return list(astuple(status))
+
+
+assert [f.name for f in fields(OutreachStatus)] == [
+    "row",
+    "date",
+    "entered",
+    "alumni_id",
+    "name",
+    "owner",
+    "purpose",
+    "requested_by",
+    "status",
+    "warning",
+] and len(tabs.OUTREACH_STATUS_HEADERS) == 10, "OutreachStatus fields follow the tab's columns"
 
 SYNC_LOG_KEEP = 2000  # rows of history kept in the Sync log tab
 
@@ -102,7 +121,9 @@ def build_writes(
                 if h.endswith(" A") and not h.startswith(("Source", "Alumni ID"))
             ),
         ),
-        TabWrite(tabs.OUTREACH_STATUS, tabs.OUTREACH_STATUS_HEADERS, master.outreach_rows),
+        TabWrite(
+            tabs.OUTREACH_STATUS, tabs.OUTREACH_STATUS_HEADERS, [outreach_cells(s) for s in master.outreach]
+        ),
         rollup_tab(rollup),
         TabWrite(
             tabs.DATA_ISSUES,

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync import schema as tabs
+from sheets_sync.app.outputs import outreach_cells
 from sheets_sync.config import Config
 from sheets_sync.core.master.identity import fingerprints, follow_alias, normalise_id
 from sheets_sync.core.model import Alumnus, Grid, SourceRecord
@@ -94,7 +95,7 @@ def find_person(who: str, computed: Any, state: State) -> Person:
         return Person(None, (), None)
     refs = set(target.sources)
     aid = target.alumni_id
-    staff_rows = [str(row[0]) for row in computed.master.outreach_rows if len(row) > 3 and row[3] == aid]
+    staff_rows = [s.row for s in computed.master.outreach if s.alumni_id == aid]
     staff_rows += [e.source for e in computed.master.engagements if e.alumni_id == aid]
     return Person(target, tuple(r for r in records if r.ref in refs), aid, tuple(dict.fromkeys(staff_rows)))
 
@@ -350,9 +351,9 @@ def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
             if {row[_SOURCE_A], row[_SOURCE_B]} & refs
         ],
         "outreach": [
-            _row_dict(tabs.OUTREACH_STATUS_HEADERS, row)
-            for row in master.outreach_rows
-            if aid and len(row) > 3 and row[3] == aid
+            _row_dict(tabs.OUTREACH_STATUS_HEADERS, outreach_cells(s))
+            for s in master.outreach
+            if aid and s.alumni_id == aid
         ],
         "engagements": [asdict(e) for e in master.engagements if aid and e.alumni_id == aid],
         "staff_rows": [

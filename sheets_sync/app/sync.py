@@ -182,11 +182,9 @@ def compute(
 
     with steps.step("rollup") as d:
         planned: dict[str, int] = {}
-        owner_col = tabs.OUTREACH_STATUS_HEADERS.index("Owner to loop in")
-        for row in master.outreach_rows:
-            owner = str(row[owner_col] or "")
-            if owner:
-                planned[owner] = planned.get(owner, 0) + 1
+        for status in master.outreach:
+            if status.owner:
+                planned[status.owner] = planned.get(status.owner, 0) + 1
         rollup = build_rollup(
             RollupInput(
                 alumni=master.alumni,
@@ -210,7 +208,7 @@ def compute(
                 report=report,
                 alumni=master.alumni,
                 staff=tables[tabs.STAFF],
-                outreach_rows=master.outreach_rows,
+                outreach=master.outreach,
                 issues=issues,
                 headline=rollup.headline,
                 charts=chart_pngs,
@@ -219,7 +217,7 @@ def compute(
                 school_name=config.school_name,
                 today=today,
                 forget_cells=report.forgotten_rows,
-                offers=open_offers(master.alumni, master.outreach_rows, master.engagements, today),
+                offers=open_offers(master.alumni, master.outreach, master.engagements, today),
                 review_link=review_link(config),
             )
         )

@@ -179,3 +179,20 @@ class Engagement:
     alumni_id: str | None = None  # None = could not be linked
     department: str = ""
     hours: float | None = None
+
+
+@dataclass(frozen=True)
+class OutreachStatus:
+    """One ``Outreach`` row resolved to an alumnus: a row of the ``Outreach status`` tab, typed
+    (fields in the tab's column order, ``schema.OUTREACH_STATUS_HEADERS``)."""
+
+    row: str  # the Outreach row it answers, "Outreach!5"
+    date: str  # ISO when readable, else as typed
+    entered: str  # the alumnus as entered (name, or the email when no name)
+    alumni_id: str  # "" when nobody matched
+    name: str  # the master list's name of that alumnus
+    owner: str  # the relationship owner to loop in ("" when none, or when the alumnus opted out)
+    purpose: str
+    requested_by: str
+    status: str
+    warning: str  # do-not-contact / consent / name-differs notes, "; "-joined

@@ -53,7 +53,7 @@ from sheets_sync.core.digest.render import (
     template_environment,
 )
 from sheets_sync.core.lists.tables import Table
-from sheets_sync.core.model import Alumnus, DataIssue
+from sheets_sync.core.model import Alumnus, DataIssue, OutreachStatus
 from sheets_sync.core.state import State
 from sheets_sync.core.survey.offers import OpenOffer
 from sheets_sync.core.text.fold import fold
@@ -115,7 +115,7 @@ class DigestInput:
     report: RunFacts
     alumni: Sequence[Alumnus]
     staff: Table
-    outreach_rows: Sequence[Sequence[Any]]  # rows under tabs.OUTREACH_STATUS_HEADERS
+    outreach: Sequence[OutreachStatus]
     issues: Sequence[DataIssue]
     headline: Mapping[str, object]
     charts: Mapping[str, bytes]
@@ -170,7 +170,7 @@ def plan_digests(inp: DigestInput) -> tuple[list[Mail], State]:
             boxes[key] = Box(member=staff.get(key), name=name)
         return boxes[key]
 
-    approaches = collect_outreach(inp.outreach_rows, alumni, done, box, inp.config.owner_digests)
+    approaches = collect_outreach(inp.outreach, alumni, done, box, inp.config.owner_digests)
     if inp.config.owner_digests:
         collect_found(inp.alumni, done, box)
     if inp.config.teacher_digests:

@@ -15,9 +15,9 @@ from typing import Any
 
 from sheets_sync.config.model import DigestConfig
 from sheets_sync.core.lists.tables import Table
-from sheets_sync.core.model import Alumnus, DataIssue
+from sheets_sync.core.model import Alumnus, DataIssue, OutreachStatus
 from sheets_sync.core.text.fold import fold
-from sheets_sync.schema import OFFICE_ROLES, OUTREACH_STATUS_HEADERS
+from sheets_sync.schema import OFFICE_ROLES
 
 OPTED_OUT = "opted out — do not contact"
 _ADDRESS = re.compile(r"[^@\s,;<>\"()]+@[^@\s,;<>\"()]+\.[^@\s,;<>\"()]+")
@@ -100,7 +100,7 @@ def owner_of(alumnus: Alumnus) -> str:
 
 
 def collect_outreach(
-    rows: Sequence[Sequence[Any]],
+    outreach: Sequence[OutreachStatus],
     alumni: Mapping[str, Alumnus],
     done: set[str],
     box: Callable[[str], Box],
@@ -111,21 +111,15 @@ def collect_outreach(
     Rows needing attention (not matched, opted out, no owner) are listed in every office digest
     until fixed; a loop-in is listed once, in the digest of the run that planned it.
     """
-    col = {h: i for i, h in enumerate(OUTREACH_STATUS_HEADERS)}
-
-    def cell(row: Sequence[Any], header: str) -> str:
-        i = col[header]
-        return clean(row[i]) if i < len(row) else ""
-
     office: list[dict[str, str]] = []
-    for row in rows:
-        alumni_id, owner = cell(row, "Alumni ID"), cell(row, "Owner to loop in")
+    for s in outreach:
+        alumni_id, owner = clean(s.alumni_id), clean(s.owner)
         alumnus = alumni.get(alumni_id)
-        warning = " ".join((cell(row, "Warning"), cell(row, "Status"))).lower()
+        warning = " ".join((clean(s.warning), clean(s.status))).lower()
         opted_out = (alumnus is not None and alumnus.opted_out) or "do not contact" in warning
-        when, purpose, asked = cell(row, "Date"), cell(row, "Purpose"), cell(row, "Requested by")
+        when, purpose, asked = clean(s.date), clean(s.purpose), clean(s.requested_by)
         entry = {
-            "row": cell(row, "Outreach row"),
+            "row": clean(s.row),
             "date": when,
             "alumni_id": alumni_id or "–",
             "owner": owner or "–",
@@ -150,7 +144,7 @@ def collect_outreach(
                     {
                         "key": key,
                         "alumni_id": alumni_id,
-                        "name": alumnus.name if alumnus else cell(row, "Resolved name"),
+                        "name": alumnus.name if alumnus else clean(s.name),
                         "opted_out": opted_out,
                         "date": "" if opted_out else when,
                         "purpose": "" if opted_out else purpose,

@@ -42,7 +42,7 @@ from sheets_sync.core.master.review import (
     review_rows,
 )
 from sheets_sync.core.matching.link import Linkage, MatchSettings, link
-from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, SourceRecord
+from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, OutreachStatus, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import ALUMNI, ALUMNI_HEADERS
@@ -74,7 +74,7 @@ class MasterResult:
     alumni: list[Alumnus]  # sorted by Alumni ID
     alumni_rows: list[list]  # rows under tabs.ALUMNI_HEADERS, sorted by Alumni ID
     review_rows: list[list]  # rows under tabs.REVIEW_HEADERS (Decision carried over)
-    outreach_rows: list[list]  # rows under tabs.OUTREACH_STATUS_HEADERS
+    outreach: list[OutreachStatus]  # the Outreach status tab, typed
     engagements: list[Engagement]
     issues: list[DataIssue]
     state: State  # updated copy: members, aliases, decisions, review, alumni, counter
@@ -183,7 +183,7 @@ def assemble(
         alumni=alumni,
         alumni_rows=[alumni_row(a) for a in alumni],
         review_rows=rrows,
-        outreach_rows=staff_links.outreach_rows,
+        outreach=staff_links.outreach,
         engagements=staff_links.engagements,
         issues=issues + staff_links.outreach_issues + staff_links.engagement_issues,
         state=state,

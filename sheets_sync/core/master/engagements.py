@@ -17,7 +17,7 @@ from sheets_sync.core.lists.tables import Table, TableRow
 from sheets_sync.core.master.exact import KIND_WORDS, ExactHit, ExactIndex, name_differs
 from sheets_sync.core.master.identity import follow_alias, name_key, normalise_id
 from sheets_sync.core.matching.link import MatchSettings, link_to
-from sheets_sync.core.model import Alumnus, DataIssue, Engagement, SourceRecord
+from sheets_sync.core.model import Alumnus, DataIssue, Engagement, OutreachStatus, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.contacts import emails, phones
 from sheets_sync.core.text.fold import clean_text
@@ -189,7 +189,7 @@ def _plan_outreach(table: Table, linker: Linker) -> _OutreachPlan:
     return _OutreachPlan(tab, by_id, by_key, bad_id, to_match, queries)
 
 
-def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[DataIssue]]:
+def outreach_status(table: Table, linker: Linker) -> tuple[list[OutreachStatus], list[DataIssue]]:
     """One ``Outreach status`` row per ``Outreach`` row (tabs.OUTREACH_STATUS_HEADERS)."""
     plan = _plan_outreach(table, linker)
     return _outreach_rows(table, plan, linker.match(plan.queries))
@@ -197,12 +197,12 @@ def outreach_status(table: Table, linker: Linker) -> tuple[list[list], list[Data
 
 def _outreach_rows(
     table: Table, plan: _OutreachPlan, matched: Sequence[Alumnus | None]
-) -> tuple[list[list], list[DataIssue]]:
+) -> tuple[list[OutreachStatus], list[DataIssue]]:
     tab, by_id, bad_id = plan.tab, plan.by_id, plan.bad_id
     issues: list[DataIssue] = []
     by_match = {r.row: a for r, a in zip(plan.to_match, matched, strict=True)}
 
-    rows: list[list] = []
+    rows: list[OutreachStatus] = []
     for r in table.rows:
         ref = f"{tab}!{r.row}"
         exact = plan.by_key.get(r.row)
@@ -248,20 +248,20 @@ def _outreach_rows(
             warning = "; ".join(w for w in (warning, note) if w)
         date = _iso(r["Date"]) or r["Date"]
         rows.append(
-            [
-                ref,
-                date,
-                r["Alumnus"] or r["Email"],
-                alumnus.alumni_id if alumnus else "",
-                alumnus.name if alumnus else "",
-                owner,
-                r["Purpose"],
-                r["Requested by"],
-                status,
-                warning,
-            ]
+            OutreachStatus(
+                row=ref,
+                date=date,
+                entered=r["Alumnus"] or r["Email"],
+                alumni_id=alumnus.alumni_id if alumnus else "",
+                name=alumnus.name if alumnus else "",
+                owner=owner,
+                purpose=r["Purpose"],
+                requested_by=r["Requested by"],
+                status=status,
+                warning=warning,
+            )
         )
-    log.info("outreach: %d rows, %d resolved", len(rows), sum(1 for row in rows if row[3]))
+    log.info("outreach: %d rows, %d resolved", len(rows), sum(1 for s in rows if s.alumni_id))
     return rows, issues
 
 
@@ -398,7 +398,7 @@ def _engagements(
 
 @dataclass(frozen=True)
 class StaffLinks:
-    outreach_rows: list[list]  # as outreach_status
+    outreach: list[OutreachStatus]  # as outreach_status
     outreach_issues: list[DataIssue]
     engagements: list[Engagement]  # as link_engagements
     engagement_issues: list[DataIssue]

@@ -14,10 +14,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sheets_sync.core.model import Alumnus, Engagement
+from sheets_sync.core.model import Alumnus, Engagement, OutreachStatus
 from sheets_sync.core.survey.read import vocabulary
 from sheets_sync.core.text.school_year import parse_date
-from sheets_sync.schema import OUTREACH_STATUS_HEADERS
 
 WINDOW_DAYS = 365
 NO_OWNER = "(no owner)"
@@ -38,20 +37,14 @@ def _recent(text: str, since: dt.date) -> bool:
 
 def open_offers(
     alumni: Sequence[Alumnus],
-    outreach_rows: Iterable[Sequence[object]],
+    outreach: Iterable[OutreachStatus],
     engagements: Iterable[Engagement],
     today: dt.date,
 ) -> list[OpenOffer]:
     """Every alumnus with an offer of help still waiting for someone to ask, by Alumni ID."""
     kinds = set(vocabulary().offer_labels)
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    id_col = OUTREACH_STATUS_HEADERS.index("Alumni ID")
-    date_col = OUTREACH_STATUS_HEADERS.index("Date")
-    taken: set[str] = set()
-    for row in outreach_rows:
-        aid = str(row[id_col] or "") if id_col < len(row) else ""
-        if aid and _recent(str(row[date_col] or "") if date_col < len(row) else "", since):
-            taken.add(aid)
+    taken = {s.alumni_id for s in outreach if s.alumni_id and _recent(s.date, since)}
     for e in engagements:
         if e.mode == "V" and e.alumni_id and _recent(e.date, since):
             taken.add(e.alumni_id)
