@@ -438,3 +438,38 @@ def test_docs_print_the_questions_as_the_sync_reads_them() -> None:
             assert question in text, (q.key, lang)
     for c in vocab.choices:
         assert c.label in text
+
+
+def test_the_template_tab_made_by_init_is_read_as_a_survey(tmp_path: Path) -> None:
+    config = school("xlsx", tmp_path, [STAFF, TEACHER_LIST])
+    wiring.provision(wiring.open_workbook(config))
+    book = openpyxl.load_workbook(config.workbook)
+    sheet = book[tabs.SURVEY]
+    assert [c.value for c in sheet[1]] == list(tabs.TEMPLATE_HEADERS[tabs.SURVEY])
+    sheet.append(["2026-03-02", "Ana Ruiz", "ana.ruiz@example.com", "", "Electricity", "2026", "Yes",
+                  "Job opportunities", "Career talks, Mentoring"])  # fmt: skip
+    sheet.append(["2026-03-02", "Zoe Marsh", "zoe@example.com", "", "Cooking", "2026", "No", "", ""])
+    book.save(config.workbook)
+    computed, snap = sync(config)
+    alumni = by_name(snap)
+    assert (
+        alumni["Ana Ruiz"]["Consent source"] == "Pre-graduation survey, 2026-03-02 (Pre-graduation survey!2)"
+    )
+    assert alumni["Ana Ruiz"]["Offers to help"] == "Career talks; Mentoring"
+    assert alumni["Zoe Marsh"]["Consent"] == "No"
+    assert computed.rollup.table(BY_YEAR).rows[0][:5] == ("2025-26", 2, 1, 1, 50.0)
+    assert computed.rollup.headline["survey_respondents"] == 2
+
+
+def test_factsheet_shows_the_survey_with_small_counts_suppressed() -> None:
+    from sheets_sync.adapters.charts import survey_shares
+    from sheets_sync.adapters.factsheet import public_tables
+
+    result = read_survey(responses_grid("en"), ListOptions(teacher="", today=TODAY))
+    tables = survey_tables(result.responses, (9, 1), school_year_of(TODAY))
+    public = {t["title"]: t for t in public_tables(tables, min_count=5)}
+    row = public[BY_YEAR]["rows"][0]
+    assert row[0] == "2025-26" and row[2] == "< 5" and set(row[4:]) == {"–"}  # 2 No answers: shares hidden
+    assert survey_shares(tables[0], min_count=5) is None  # 3 Yes answers: too few to chart publicly
+    png = survey_shares(tables[0], min_count=1)
+    assert png is not None and png.startswith(b"\x89PNG")

@@ -179,10 +179,56 @@ def _nps_bars(points: tuple[tuple[str, float], ...], note: str) -> bytes:
     return _png(fig, note)
 
 
+SURVEY_COUNTS = ("Respondents (A)", "Willing to keep in touch (A-B)")
+
+
+def survey_shares(table: Any, min_count: int = 0) -> bytes | None:
+    """Horizontal bars, the guide's §3 #3 figure: the latest school year's share interested in
+    keeping in touch, and each GET service and HELP offer as a share of those who said Yes."""
+    h = table.header
+    if not table.rows or not all(c in h for c in SURVEY_COUNTS):
+        return None
+    row = table.rows[-1] if str(table.rows[-1][0]) != "Undated" or len(table.rows) == 1 else table.rows[-2]
+    if any((_num(row[h.index(c)]) or 0) < max(min_count, 1) for c in SURVEY_COUNTS):
+        return None  # no answers, or too few to publish
+    points = tuple(
+        (label.removesuffix(" (%)"), _num(v) or 0.0)
+        for label, v in zip(h, row, strict=True)
+        if label.endswith("(%)")
+    )
+    return _share_bars(str(row[0]), points)
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+@LITERAL_TEXT
+def _share_bars(year: str, points: tuple[tuple[str, float], ...]) -> bytes:
+    fig = Figure(figsize=(WIDTH, HEIGHT + 1.2), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ys = list(range(len(points)))[::-1]
+    colours = [
+        COLOURS[0]
+        if not p[0].startswith(("GET", "HELP"))
+        else COLOURS[1]
+        if p[0].startswith("GET")
+        else COLOURS[2]
+        for p in points
+    ]
+    bars = ax.barh(ys, [v for _, v in points], color=colours, height=0.6)
+    ax.bar_label(bars, labels=[f"{v:g} %" for _, v in points], fontsize=8, padding=3)
+    ax.set_yticks(ys, [p[0] for p in points])
+    ax.set_xlim(0, 115)
+    ax.grid(axis="x", color="#e2e8f0", linewidth=0.8)
+    _style(ax, f"Pre-graduation survey {year}")
+    ax.grid(axis="y", visible=False)
+    return _png(fig, "Interested: % of all respondents. GET and HELP: % of those who said Yes.")
+
+
 CHARTS = (
     ("engagement_by_mode", "Engagement by alumni category", engagement_by_mode),
     ("engagement_rate", "Engagement rate", engagement_rate),
     ("nps_by_event", "Net Promoter Score", nps_by_event),
+    ("survey_shares", "Pre-graduation survey", survey_shares),
 )
 
 

@@ -37,6 +37,7 @@ CHART_TITLES = {
     "engagement_by_mode": "Engaged alumni by mode and category",
     "engagement_rate": "Engagement rate over school years",
     "nps_by_event": "Net Promoter Score by event",
+    "survey_shares": "Pre-graduation survey: what students who want to keep in touch would like to get and offer",
 }
 # a free-text first column (event names, types of action) could name a person: shown as given only
 # for tables whose first column is a fixed vocabulary

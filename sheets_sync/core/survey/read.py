@@ -233,7 +233,6 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
     records: list[SourceRecord] = []
     issues = list(result.issues)
     responses: list[SurveyResponse] = []
-    keep_col = layout.columns["keep_in_touch"]
     date_col = layout.columns.get("timestamp")
     for index in range(layout.row + 1, len(grid.rows)):
         cells = grid.rows[index]
@@ -264,7 +263,7 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
                     )
                 )
                 when = None
-        keep = words.consent(cell("keep_in_touch")).value if keep_col < len(cells) else None
+        keep = words.consent(cell("keep_in_touch")).value
         wants = choices_in(cell(GET), GET) if keep else ()
         offers = choices_in(cell(HELP), HELP) if keep else ()
         record = by_row.get(row)
@@ -285,4 +284,5 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
                 SurveyResponse(f"{grid.ref_title}!{row}", when, qualification, keep, wants, offers)
             )
     log.info("survey %r: %d responses, %d records", grid.title, len(responses), len(records))
-    return SurveyResult(records, issues, result.summary, responses)
+    summary = replace(result.summary, teacher=SOURCE_LABEL)  # what `check` shows in place of a teacher
+    return SurveyResult(records, issues, summary, responses)
