@@ -403,6 +403,16 @@ def test_anonymous_answers_are_counted_and_bad_dates_are_data_issues() -> None:
     assert any(i.row == 2 and "names nobody" in i.problem for i in result.issues)
 
 
+def test_a_student_who_sent_the_form_twice_counts_once_with_the_later_answer() -> None:
+    grid = responses_grid("en")
+    again = ("2026-03-20 08:00:00", "ana.ruiz@example.com", "Ana Ruiz", "Electricity", "2026", "No", "", "")
+    result = read_survey(Grid(grid.title, (*grid.rows, again)), ListOptions(teacher="", today=TODAY))
+    assert len(result.records) == 6  # both rows are matched (and merged) like any list rows
+    assert len(result.responses) == 5
+    assert [r.keep for r in result.responses if r.ref.endswith("!7")] == [False]
+    assert not any(r.ref.endswith("!2") for r in result.responses)
+
+
 def test_shares_rest_on_those_who_said_yes_and_years_are_school_years() -> None:
     result = read_survey(responses_grid("en"), ListOptions(teacher="", today=TODAY))
     year = school_year_of(TODAY)

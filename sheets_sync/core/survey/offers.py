@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sheets_sync.core.model import Alumnus, Engagement, OutreachStatus
+from sheets_sync.core.rollup.alumni import NO_OWNER
 from sheets_sync.core.survey.read import vocabulary
 from sheets_sync.core.text.school_year import parse_date
 
 WINDOW_DAYS = 365
-NO_OWNER = "(no owner)"
 
 
 @dataclass(frozen=True)

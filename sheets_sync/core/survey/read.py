@@ -232,7 +232,7 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
     by_row = {r.row: r for r in result.records}
     records: list[SourceRecord] = []
     issues = list(result.issues)
-    responses: list[SurveyResponse] = []
+    latest: dict[str, SurveyResponse] = {}  # respondent (first email, else name) -> their latest answer
     date_col = layout.columns.get("timestamp")
     for index in range(layout.row + 1, len(grid.rows)):
         cells = grid.rows[index]
@@ -280,9 +280,12 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
             )
         if keep is not None:
             qualification = record.qualification if record else clean_text(cell("qualification"))
-            responses.append(
-                SurveyResponse(f"{grid.ref_title}!{row}", when, qualification, keep, wants, offers)
-            )
+            response = SurveyResponse(f"{grid.ref_title}!{row}", when, qualification, keep, wants, offers)
+            who = (record.emails[:1] or (fold(record.full_name),)) if record else ()
+            key = who[0] if who and who[0] else response.ref  # anonymous answers are each one respondent
+            if key not in latest or (when or dt.date.min) >= (latest[key].date or dt.date.min):
+                latest[key] = response  # a student who sent the form twice counts once: the later answer
+    responses = list(latest.values())
     log.info("survey %r: %d responses, %d records", grid.title, len(responses), len(records))
     summary = replace(result.summary, teacher=SOURCE_LABEL)  # what `check` shows in place of a teacher
     return SurveyResult(records, issues, summary, responses)
