@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import gspread
 import openpyxl
 import pytest
 
@@ -332,10 +333,20 @@ def test_a_configured_category_appears_in_alumni_base_and_the_dropdowns(kind: st
     # the Stocktaking tab gains a row for it
     stock = [tuple(r[:2]) for r in snap.get(tabs.STOCKTAKING).rows]
     assert ("Alumni categories", "Erasmus+ trainees") in stock
+    column = "ABCDEFGHIJKLMNOPQRSTU"[tabs.TEMPLATE_HEADERS[tabs.STORIES].index("Alumni category")]
     if kind == "xlsx":
         book = openpyxl.load_workbook(config.workbook)
         formulas = [v.formula1 for v in book[tabs.STORIES].data_validations.dataValidation]
         assert any("Erasmus+ trainees" in (f or "") and "Visiting students" in (f or "") for f in formulas)
+    else:  # the dropdown as Google stores it, read back through real gspread
+        emu = SheetsEmulator.load(config.google.emulator)
+        sheet = gspread.Client(auth=None, session=emu.session()).open_by_key("school-key")  # type: ignore[arg-type]
+        meta = sheet.fetch_sheet_metadata({"includeGridData": "true", "ranges": f"Stories!{column}2"})
+        rule = meta["sheets"][0]["data"][0]["rowData"][0]["values"][0]["dataValidation"]["condition"]
+        assert rule["type"] == "ONE_OF_LIST"
+        assert [v["userEnteredValue"] for v in rule["values"]] == list(
+            tabs.alumni_categories(("Erasmus+ trainees",))
+        )
 
 
 def test_the_guides_categories_are_the_defaults() -> None:
