@@ -353,12 +353,24 @@ def test_strength_out_of_range_is_a_problem(text: str) -> None:
         ("attestato", "Certificate or Award"),
         ("certificaat", "Certificate or Award"),
         ("award", "Certificate or Award"),
-        ("Erasmus visiting student", "Other"),
+        ("Erasmus visiting student", "Visiting students"),  # the guide's §2 task table has them
+        ("estudiante de movilidad", "Visiting students"),
+        ("apprentice", "Apprentices"),
+        ("apprendista", "Apprentices"),
+        ("FP dual", "Apprentices"),
+        ("former employee", "Former employees"),
+        ("oud-medewerker", "Former employees"),
+        ("something else", "Other"),
         ("", ""),
     ],
 )
 def test_category_words_map_to_the_guides_categories(text: str, expected: str) -> None:
     assert w.category(text) == n.Parsed(expected)
+
+
+def test_a_schools_own_category_is_read_as_configured() -> None:
+    assert w.category("ERASMUS+ Trainees", ("Erasmus+ trainees",)) == n.Parsed("Erasmus+ trainees")
+    assert w.category("Erasmus+ trainees") == n.Parsed("Visiting students")  # not configured: the guide's
 
 
 @pytest.mark.parametrize(
