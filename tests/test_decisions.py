@@ -11,7 +11,7 @@ alumnus ("1 new, 1 merged, 1 split") and proposed it again in Review with score 
 
 from __future__ import annotations
 
-from tests.test_master import REVIEW_HEADERS, col, review_row, sources, sync, with_decision
+from tests.test_master import REVIEW_HEADERS, as_grid, col, review_row, sources, sync, with_decision
 
 DECISION = col("Decision", REVIEW_HEADERS)
 
@@ -88,3 +88,22 @@ def test_same_then_different_on_the_same_pair_separates_them_again():
     third = sync(CANDIDA, second, review_tab=with_decision(second, A3, B2, "Different"))
     after = ids(third)
     assert after[A3] != after[B2] and after[A2] == after[B2] == ids(second)[B2]
+
+
+def test_a_same_that_contradicts_a_different_is_not_applied_and_is_reported():
+    first = sync(CANDIDA)
+    rows = [list(r) for r in first.review_rows]
+    review_row(first, A3, B2)  # the pair exists; add a second decided row by hand: A2 / A3 Different
+    different = list(rows[0])
+    different[REVIEW_HEADERS.index("Source A")], different[REVIEW_HEADERS.index("Source B")] = A2, A3
+    different[REVIEW_HEADERS.index("Name A")] = "Cándida Ferrer Puig"
+    different[REVIEW_HEADERS.index("Name B")] = "Candida Ferrer"
+    different[DECISION] = "Different"
+    same = next(r for r in rows if sources(r) == {A3, B2})
+    same[DECISION] = "Same"
+    second = sync(CANDIDA, first, review_tab=as_grid("Review", REVIEW_HEADERS, [same, different]))
+    after = ids(second)
+    assert after[A3] != after[A2] == after[B2]  # Different holds, nothing moved
+    assert second.split == [] and second.merged == []
+    (issue,) = [i for i in second.issues if i.tab == "Review" and "was not applied" in i.problem]
+    assert A3 in issue.problem and B2 in issue.problem

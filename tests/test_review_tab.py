@@ -120,3 +120,28 @@ def test_google_gets_the_same_review_layout_and_the_emulator_keeps_it(tmp_path: 
     meta = SheetsEmulator.load_or_create(state).metadata(KEY)
     sheet = next(s for s in meta["sheets"] if s["properties"]["title"] == tabs.REVIEW)
     assert len(sheet["conditionalFormats"]) == count
+
+
+def test_the_demo_outreach_and_stories_rows_with_an_exact_email_resolve(demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo, read_only=True)
+    emails = {}
+    alumni = list(wb[tabs.ALUMNI].iter_rows(values_only=True))
+    h = {name: i for i, name in enumerate(alumni[0])}
+    for row in alumni[1:]:
+        for e in str(row[h["Emails"]] or "").split("; "):
+            if e:
+                emails[e.lower()] = row[h["Alumni ID"]]
+    out = list(wb[tabs.OUTREACH_STATUS].iter_rows(values_only=True))
+    outreach = list(wb[tabs.OUTREACH].iter_rows(values_only=True))
+    oh, sh = list(outreach[0]), list(out[0])
+    checked = 0
+    for typed, status in zip(outreach[1:], out[1:], strict=False):
+        email = str(typed[oh.index("Email")] or "").lower()
+        if email in emails:  # e.g. "Carlota Carbonell Landa" with c.carbonell@example.com (issue 15)
+            assert status[sh.index("Alumni ID")] == emails[email], typed
+            checked += 1
+    assert checked >= 1
+    issues = [r for r in wb[tabs.DATA_ISSUES].iter_rows(values_only=True) if r[0] == tabs.STORIES]
+    stories = list(wb[tabs.STORIES].iter_rows(values_only=True))
+    with_email = [r for r in stories[1:] if str(r[list(stories[0]).index("Email")] or "").lower() in emails]
+    assert with_email and not any("not linked" in str(r[4]) for r in issues)

@@ -36,6 +36,7 @@ from sheets_sync.core.master.identity import (
 from sheets_sync.core.master.owners import StaffDirectory, choose_owner
 from sheets_sync.core.master.review import (
     Decisions,
+    contradiction_issues,
     decision_constraints,
     read_review_tab,
     rekey_decisions,
@@ -101,6 +102,7 @@ def build_master(inp: MasterInput) -> MasterResult:
         else Linkage(clusters=[], confidence=[], review=[], merges=[])
     )
     result = assemble(inp, records, fps, resolved, decisions, linkage, state)
+    issues += contradiction_issues(records, linkage.contradicted)
     return MasterResult(**{**result.__dict__, "issues": issues + result.issues})
 
 

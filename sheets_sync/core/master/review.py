@@ -159,6 +159,30 @@ def rekey_decisions(state: State, resolved: Mapping[str, int], fps: Sequence[str
     state.replace_kind("decision", kept, when=when)
 
 
+CONTRADICTION = (
+    "Same for {a} / {b} was not applied: it would put two rows marked Different in one alumnus",
+    "keep one of the decisions: set Different on this pair, or change the Different that keeps them apart",
+)
+
+
+def contradiction_issues(
+    records: Sequence[SourceRecord], pairs: Sequence[tuple[int, int]]
+) -> list[DataIssue]:
+    """A Data issues line per Same decision the engine could not apply (see ``Linkage.contradicted``)."""
+    problem, fix = CONTRADICTION
+    return [
+        DataIssue(
+            tab="Review",
+            row=None,
+            column="Decision",
+            value="Same",
+            problem=problem.format(a=records[i].ref, b=records[j].ref),
+            fix=fix,
+        )
+        for i, j in pairs
+    ]
+
+
 # --------------------------------------------------------------------------- Review rows
 
 

@@ -15,7 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -102,11 +102,12 @@ class ScoredPair:
 @dataclass(frozen=True)
 class Linkage:
     clusters: list[list[int]]  # every record index in exactly one cluster
-    confidence: list[
-        float
-    ]  # per cluster: confidence of its weakest link (MatchSettings.confidence), 1.0 alone
+    # per cluster: confidence of its weakest link (MatchSettings.confidence), 1.0 alone
+    confidence: list[float]
     review: list[ScoredPair]  # uncertain pairs between different clusters, and refused merges
     merges: list[ScoredPair]  # the links used to build the clusters
+    # must_link pairs (record indices, i < j) not applied: they contradict a cannot_link pair
+    contradicted: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _sort_key(record: SourceRecord) -> tuple:
@@ -207,7 +208,10 @@ def _pair(records, perm, scores: Scores, k: int, settings: MatchSettings, compar
 
 
 def join_decided(
-    labels: np.ndarray, must: Sequence[tuple[int, int]], cannot: Sequence[tuple[int, int]]
+    labels: np.ndarray,
+    must: Sequence[tuple[int, int]],
+    cannot: Sequence[tuple[int, int]],
+    contradicted: list[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     """Staff ``Same`` decisions, applied *after* the engine clustered: each joins the two alumni
     holding its rows and nothing else, so no third row is pushed out of its alumnus (applied
@@ -236,6 +240,8 @@ def join_decided(
         small, big = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
         if any(y in members[big] for x in members[small] for y in apart.get(x, ())):
             log.info("clustering: a Same decision contradicts a Different one; the Different holds")
+            if contradicted is not None:
+                contradicted.append((a, b))
             continue
         root[small] = big
         members[big] |= members.pop(small)
@@ -278,7 +284,8 @@ def link(
         cannot_link=cannot, grad=f.grad, strong=scored.strong,
         course=np.where(f.qual_known, f.qual_code, -1), faculty=f.qual_faculty, year_slip_at=settings.upper,
     )  # fmt: skip
-    labels = join_decided(result.labels, must, cannot)
+    not_joined: list[tuple[int, int]] = []
+    labels = join_decided(result.labels, must, cannot, not_joined)
 
     # Clusters, in canonical order (the same whatever the input order).
     groups: dict[int, list[int]] = {}
@@ -323,7 +330,10 @@ def link(
         "matching: %d records -> %d people, %d merges, %d review pairs in %.1fs",
         n, len(clusters), len(merges), len(review), time.perf_counter() - started,
     )  # fmt: skip
-    return Linkage(clusters=clusters, confidence=confidence, review=review, merges=merges)
+    contradicted = sorted(
+        (min(int(perm[a]), int(perm[b])), max(int(perm[a]), int(perm[b]))) for a, b in not_joined
+    )
+    return Linkage(clusters, confidence, review, merges, contradicted)
 
 
 def link_to(
