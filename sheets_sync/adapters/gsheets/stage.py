@@ -88,8 +88,9 @@ def fits(requests: Sequence[dict[str, Any]], limit: int = MAX_REQUEST_BYTES) -> 
     return size({"requests": list(requests)}) <= limit
 
 
-def _pieces(uc: dict[str, Any], sheet_id: int, limit: int) -> Iterable[dict[str, Any]]:
-    """The cells of one ``updateCells`` as requests on ``sheet_id`` of at most ``limit`` bytes each."""
+def _pieces(uc: dict[str, Any], sheet_id: int, limit: int) -> Iterable[tuple[dict[str, Any], int]]:
+    """The cells of one ``updateCells`` as requests on ``sheet_id`` of at most ``limit`` bytes each
+    (with their size, give or take the digits of the range)."""
     rng = uc["range"]
     r0, c0, c1 = (
         int(rng.get("startRowIndex", 0)),
@@ -97,7 +98,7 @@ def _pieces(uc: dict[str, Any], sheet_id: int, limit: int) -> Iterable[dict[str,
         rng.get("endColumnIndex"),
     )
     fields = uc["fields"]
-    overhead = size(
+    overhead = 40 + size(
         {"updateCells": {"range": grid_range(sheet_id, 0, 1, 0, 1), "rows": [], "fields": fields}}
     )
     block: list[dict[str, Any]] = []
@@ -117,30 +118,33 @@ def _pieces(uc: dict[str, Any], sheet_id: int, limit: int) -> Iterable[dict[str,
         weight = size(row) + 1
         if overhead + weight > limit:  # one row too big on its own: cell by cell
             if block:
-                yield flush(r)
+                yield flush(r), used
             for j, value in enumerate(row.get("values") or []):
                 if value:
                     one = {"values": [value]}
                     rng1 = grid_range(sheet_id, r, r + 1, c0 + j, c0 + j + 1)
-                    yield {"updateCells": {"range": rng1, "rows": [one], "fields": fields}}
+                    yield (
+                        {"updateCells": {"range": rng1, "rows": [one], "fields": fields}},
+                        overhead + size(one),
+                    )
             block, start, used = [], r + 1, overhead
             continue
         if used + weight > limit and block:
-            yield flush(r)
+            yield flush(r), used
             block, start, used = [], r, overhead
         block.append(row)
         used += weight
     if block:
-        yield flush(start + len(block))
+        yield flush(start + len(block)), used
 
 
 def _pack(
-    pieces: Iterable[dict[str, Any]], first: list[dict[str, Any]], limit: int
+    pieces: Iterable[tuple[dict[str, Any], int]], first: list[dict[str, Any]], limit: int
 ) -> list[list[dict[str, Any]]]:
     batches: list[list[dict[str, Any]]] = [list(first)]
     used = size({"requests": first})
-    for piece in pieces:
-        weight = size(piece) + 1
+    for piece, weight in pieces:
+        weight += 1
         if used + weight > limit and batches[-1]:
             batches.append([])
             used = _ENVELOPE
@@ -167,12 +171,12 @@ def stage(
     """
     piece_limit = max(1024, limit - _ENVELOPE)
     small = min(small, limit // 16)
-    staged: list[dict[str, Any]] = []
+    staged: list[tuple[dict[str, Any], int]] = []
     swap: list[dict[str, Any]] = []
     extent: dict[int, tuple[int, int]] = {}
     for req in requests:
         uc = req.get("updateCells")
-        if uc is None or size(req) <= small:
+        if uc is None or (len(uc.get("rows") or ()) < 256 and size(req) <= small):
             swap.append(req)
             continue
         rng = uc["range"]
@@ -208,13 +212,15 @@ def stage(
         add["addSheet"]["properties"]["hidden"] = True
         setup.append(add)
     swap += [{"deleteSheet": {"sheetId": t}} for t in used]
-    digest = hashlib.sha256(body_bytes([setup[len(delete_first) :], staged])).hexdigest()
+    digest = hashlib.sha256(body_bytes(setup[len(delete_first) :]))
+    for piece, _ in staged:
+        digest.update(body_bytes(piece))
     return Staged(
         setup=setup,
         batches=_pack(staged, setup, limit),
         swap=swap,
         staging_ids=tuple(used),
-        digest=digest,
+        digest=digest.hexdigest(),
     )
 
 
