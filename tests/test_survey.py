@@ -92,10 +92,10 @@ def responses_grid(lang: str) -> Grid:
         list(QUESTIONS[lang]),
         ["2026-03-15 10:02:11", "ana.ruiz@example.com", "Ana Ruiz", "Electricity", "2026", a["yes"],
          a["jobs+events"], a["guest+mentoring"]],
-        ["2026-03-15 10:05:40", "ben.cole@example.com", "Ben Cole", "Electricity", "2026", a["yes"],
+        ["15/03/2026 10:05:40", "ben.cole@example.com", "Ben Cole", "Electricity", "2026", a["yes"],
          a["jobs"], a["career"]],
         ["2026-03-16 09:00:00", "carla.diaz@example.com", "Carla Diaz", "Electricity", "2026", a["no"], "", ""],
-        ["2026-03-16 11:30:00", "dan.evans@example.com", "Dan Evans", "Cooking", "2026", a["yes"],
+        ["16/03/2026 11:30:00", "dan.evans@example.com", "Dan Evans", "Cooking", "2026", a["yes"],
          a["startup+jobs"], a["guest+visits"]],
         # answered the follow-up questions although she said No: counted in (B), never proposed
         ["2026-03-17 12:00:00", "eva.fox@example.com", "Eva Fox", "Cooking", "2026", a["no"], a["jobs"], a["guest"]],
@@ -227,6 +227,7 @@ def test_google_form_responses_give_the_survey_table_consent_and_offers(
     assert alumni["Ana Ruiz"]["Wants to get"] == "Information on events; Job opportunities"
     assert alumni["Ana Ruiz"]["Offers to help"] == "Guest lecture; Mentoring"
     assert alumni["Dan Evans"]["Offers to help"] == "Guest lecture; Workplace visits"
+    assert alumni["Dan Evans"]["Consent source"] == f"Pre-graduation survey, 2026-03-16 ({FORM_TAB[lang]}!5)"
     assert (
         alumni["Dan Evans"]["Graduation year"] == "2026" and alumni["Dan Evans"]["Qualification"] == "Cooking"
     )
@@ -412,6 +413,23 @@ def test_anonymous_answers_are_counted_and_bad_dates_are_data_issues() -> None:
     problems = {(i.row, i.problem) for i in result.issues}
     assert (3, "answer date not understood") in problems
     assert any(i.row == 2 and "names nobody" in i.problem for i in result.issues)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("15/03/2026 10:23:45", "2026-03-15"),  # Google Forms in a European spreadsheet, as displayed
+        ("15.03.2026 10:23", "2026-03-15"),
+        ("2026-03-15T10:23:45", "2026-03-15"),
+        ("2026-03-15 10:23:45", "2026-03-15"),  # a date cell (xlsx, or Google in a month-first locale)
+        ("15/03/2026", "2026-03-15"),
+    ],
+)
+def test_timestamps_as_google_and_excel_show_them(stamp: str, day: str) -> None:
+    rows = [list(QUESTIONS["es"]), [stamp, "ana@example.com", "Ana Ruiz", "Cocina", "2026", "Sí", "", ""]]
+    result = read_survey(Grid.from_rows("Respuestas", rows), ListOptions(teacher="", today=TODAY))
+    assert result.issues == []
+    assert result.records[0].consent_label == f"Pre-graduation survey, {day}"
 
 
 def test_a_student_who_sent_the_form_twice_counts_once_with_the_later_answer() -> None:
