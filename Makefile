@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint bench clean venv
+.PHONY: demo test check lint bench clean venv catalogs check-catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# make demo LANG=es (or it, nl, et): the demo school in that language. A locale in the environment
+# (LANG=C.UTF-8) is not one of the five codes and is ignored.
 demo: $(STAMP)
-	$(PY) run.py demo --dir demo
+	$(PY) run.py demo --dir demo $(addprefix --language ,$(filter en es it nl et,$(LANG)))
+
+catalogs: $(STAMP)
+	$(PY) tools/catalogs.py update
+
+check-catalogs: $(STAMP)
+	$(PY) tools/catalogs.py check
 
 test: $(STAMP)
 	$(PY) -m pytest -q

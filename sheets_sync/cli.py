@@ -18,6 +18,7 @@ from pathlib import Path
 from sheets_sync import __version__
 from sheets_sync.config import Config, GoogleConfig, load_config
 from sheets_sync.errors import ConfigError, DataIssuesFound, SheetsSyncError
+from sheets_sync.i18n import LANGUAGES
 
 log = logging.getLogger("sheets_sync")
 
@@ -78,8 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p)
         return p
 
-    add(
+    p = add(
         "init", "create or upgrade the workbook: every template tab, formatted; never changes an entered cell"
+    )
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="the workbook's language (default: [school] language, else the workbook's own, else en); "
+        "on an existing workbook, relabels tabs, headers and choices in place, keeping every entered cell",
     )
 
     p = add("sync", "read every list, match, and rewrite the output tabs (Alumni, Review, Rollup, ...)")
@@ -97,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same school)")
     p.add_argument("--alumni", type=int, default=300, help="number of distinct alumni")
+    p.add_argument("--language", choices=LANGUAGES, help="the demo school's language (default: en)")
 
     p = add("schedule", "run the sync every night at [schedule] time (default 02:00) until stopped")
     p.add_argument("--now", action="store_true", help="also run once at start")
@@ -162,6 +170,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
         config = replace(config, google=replace(config.google, emulator=args.emulator))
     if args.credentials:
         config = replace(config, google=replace(config.google, credentials=args.credentials))
+    if getattr(args, "language", None):
+        config = replace(config, language=args.language)
     if args.command not in ("demo",) and not config.workbook and not config.google.spreadsheet:
         raise ConfigError(
             "no workbook given — pass --workbook PATH.xlsx or --spreadsheet KEY, "

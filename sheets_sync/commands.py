@@ -71,9 +71,10 @@ def print_changes(report: SyncReport) -> None:
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
     workbook = wiring.open_workbook(config, create=True)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        created, edits = wiring.provision(workbook, config.categories)
+        created, edits = wiring.provision(workbook, config.categories, config.language)
     print(
-        f"init: {workbook.name}: {created} tab(s) created, {edits} empty cell(s) filled; no entered cell changed"
+        f"init: {workbook.name}: {created} tab(s) created, {edits} cell(s) filled or relabelled; "
+        "no entered value lost"
     )
     return 0
 
@@ -205,7 +206,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
         config = replace(config, workbook=path.resolve())
         where = str(path)
     workbook = wiring.open_workbook(config, create=True)
-    created, _ = wiring.provision(workbook, config.categories)
+    created, _ = wiring.provision(workbook, config.categories, config.language)
     print(f"demo: wrote {where} with {len(school.lists)} teacher lists; init created {created} tab(s)")
     report = run_once(config)
     print_report(report)

@@ -54,22 +54,28 @@ def google_selftest(config: Config, holder: str) -> list[Any]:
         templates=[p.title for p in plan_all(None, categories=config.categories)],
         holder=holder,
         stale_after=dt.timedelta(minutes=config.lock_stale_minutes),
-        init=lambda wb: provision(wb, config.categories),
+        init=lambda wb: provision(wb, config.categories, "en"),  # the checks read English names
         sync=sync,
     )
 
 
-def provision(workbook: Workbook, categories: tuple[str, ...] = ()) -> tuple[int, int]:
-    """``init``: plan from the templates (pure) and apply. Returns (tabs created, cells filled)."""
-    from sheets_sync.core.provision.plan import plan_all
+def provision(
+    workbook: Workbook, categories: tuple[str, ...] = (), language: str | None = None
+) -> tuple[int, int]:
+    """``init``: plan from the templates (pure) and apply. Returns (tabs created, cells filled or
+    relabelled). ``language`` None keeps the workbook's own language (English for a new one)."""
+    from sheets_sync.app.language import workbook_language
+    from sheets_sync.core.provision.plan import plan_all, plan_renames
 
     try:
         snapshot = workbook.read()
     except SourceError:
         snapshot = None  # a workbook that does not exist yet
-    plans = plan_all(snapshot.grids if snapshot else None, categories=categories)
+    lang = language or workbook_language(snapshot)
+    grids = snapshot.grids if snapshot else None
+    plans = plan_all(grids, categories=categories, language=lang) + plan_renames(grids, lang)
     workbook.provision(plans)
-    return sum(p.create for p in plans), sum(len(p.edits) for p in plans)
+    return sum(p.create for p in plans), sum(len(p.edits) for p in plans)  # relabels count as filled
 
 
 def _xlsx_sources(lc: ListConfig) -> list[ListSource]:

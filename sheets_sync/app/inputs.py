@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync import schema as tabs
+from sheets_sync.app.language import list_teacher
 from sheets_sync.config import Config, ListConfig
 from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.lists.tables import Table, read_table
@@ -51,8 +52,7 @@ def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfi
     for title, grid in snapshot.grids.items():
         if title in by_tab:
             found.append((grid, by_tab[title]))
-        elif title.startswith(tabs.LIST_PREFIX):
-            teacher = title[len(tabs.LIST_PREFIX) :].strip()
+        elif (teacher := list_teacher(title)) is not None:  # "List - Ana", "Lista - Ana", "Lijst - Ana"...
             found.append((grid, ListConfig(teacher=teacher, tab=title)))
         elif title == tabs.SURVEY and len(grid.rows) > 1 or title not in known and is_survey(grid):
             found.append((grid, ListConfig(teacher="", tab=title, survey=True)))

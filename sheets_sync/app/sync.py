@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sheets_sync import schema as tabs
 from sheets_sync.app.inputs import ExternalList, dedupe_issues, read_sources, read_template_tables
+from sheets_sync.app.language import canonical_snapshot, localise_writes, school_language
 from sheets_sync.app.outputs import build_writes
 from sheets_sync.app.report import StepTiming, SyncReport
 from sheets_sync.config import Config
@@ -276,6 +277,8 @@ def run_sync(
             report.mails_failed += failed
             d.append(f"earlier mails sent {sent}, failed {failed}")
 
+    language = school_language(config, snapshot)
+    raw, snapshot = snapshot, canonical_snapshot(snapshot)  # the core reads English names and choices
     computed = compute(config, snapshot, external, report, today=today, charts=charts)
     report.outcome = "ok-with-issues" if report.issues else "ok"
     if dry_run:
@@ -304,8 +307,9 @@ def run_sync(
         report,
         mails_queued=len(computed.mails),
     )
+    computed.writes = localise_writes(computed.writes, language, raw)
     with steps.step("write") as d:
-        workbook.commit(snapshot, computed.writes)
+        workbook.commit(raw, computed.writes)
         report.changed_tabs = [w.title for w in computed.writes]
         d.append(f"tabs {len(computed.writes)}")
 

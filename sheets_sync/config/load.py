@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sheets_sync import i18n
 from sheets_sync.config.model import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -36,7 +37,7 @@ from sheets_sync.config.model import (
 from sheets_sync.errors import ConfigError
 from sheets_sync.schema import FIELDS
 
-LANGUAGES = ("en", "es", "it", "nl", "et")
+LANGUAGES = i18n.LANGUAGES
 
 
 class Bad(Exception):
@@ -206,6 +207,7 @@ KEYS: dict[str, tuple[str, str, Reader]] = {
     "school.default_region": ("", "default_region", region),
     "school.timezone": ("", "timezone", zone),
     "school.categories": ("", "categories", categories),
+    "school.language": ("", "language", language),  # None (unset): the workbook's own language
     "matching.upper_threshold": ("matching", "upper_threshold", number()),
     "matching.lower_threshold": ("matching", "lower_threshold", number()),
     "matching.estimate_parameters": ("matching", "estimate_parameters", flag),

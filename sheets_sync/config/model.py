@@ -96,6 +96,7 @@ class Config:
     workbook: Path | None = None  # the local .xlsx (the embedded default)
     google: GoogleConfig = GoogleConfig()
     school_name: str = "Our VET school"
+    language: str | None = None  # en es it nl et; None = the workbook's own language (en for a new one)
     default_region: str = "ES"  # phone region when a list gives none
     timezone: str = "Europe/Brussels"
     lists: tuple[ListConfig, ...] = ()  # teacher lists, then [[surveys]] (survey=True)

@@ -134,7 +134,7 @@ def dropdown(sheet_id: int, col: int, r0: int, r1: int, choices: Sequence[str]) 
             "range": grid_range(sheet_id, r0, r1, col, col + 1),
             "rule": {
                 "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in choices]},
-                "inputMessage": "Choose one of: " + ", ".join(choices),
+                "inputMessage": " / ".join(choices),  # the choices alone: no words in any language
                 "strict": False,  # a person may keep another value: the sync reports it
                 "showCustomUi": True,
             },

@@ -299,9 +299,15 @@ class GSheetsWorkbook(Workbook):
         def plan(attempt: int) -> tuple[dict[str, Any] | None, int]:
             sheets = [s["properties"] for s in self._metadata()]
             by_title = {p["title"]: p for p in sheets}
-            wanted = [p.title for p in plans if p.title in by_title]
+
+            def current_title(p: ProvisionPlan) -> str:  # init --language renames a tab in place
+                if p.title not in by_title and p.rename_from is not None and p.rename_from in by_title:
+                    return p.rename_from
+                return p.title
+
+            wanted = [current_title(p) for p in plans if current_title(p) in by_title]
             lonely = None
-            if len(sheets) == 1 and sheets[0]["title"] not in {p.title for p in plans}:
+            if len(sheets) == 1 and sheets[0]["title"] not in {current_title(p) for p in plans}:
                 title = sheets[0]["title"]
                 if not title.startswith(tabs.LIST_PREFIX) and title not in tabs.OUTPUT_TABS:
                     lonely = sheets[0]  # the empty "Sheet1" of a new spreadsheet: removed if still empty
@@ -315,10 +321,10 @@ class GSheetsWorkbook(Workbook):
             requests: list[dict[str, Any]] = []
             cells = 0
             for pl in plans:
-                props = by_title.get(pl.title)
+                props = by_title.get(current_title(pl))
                 state = values = None
                 if props is not None:
-                    found = fresh.get(pl.title, {})
+                    found = fresh.get(current_title(pl), {})
                     height = max((r + 1 for r, _ in found), default=0)
                     width = max((c + 1 for _, c in found), default=0)
                     values = [
@@ -328,7 +334,7 @@ class GSheetsWorkbook(Workbook):
                     grid = props.get("gridProperties", {})
                     state = TabState(
                         sheet_id=int(props.get("sheetId", 0)),
-                        title=pl.title,
+                        title=current_title(pl),
                         rows=int(grid.get("rowCount", 0)),
                         cols=int(grid.get("columnCount", 0)),
                         notes={k: str(v["note"]) for k, v in found.items() if v.get("note")},

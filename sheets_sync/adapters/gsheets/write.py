@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync import i18n
 from sheets_sync.adapters.gsheets.cells import (
     a1_cell,
     add_sheet,
@@ -236,6 +237,14 @@ def compare_rules(tw: TabWrite, sheet_id: int, r0: int, r1: int) -> list[dict[st
 # --------------------------------------------------------------------------- init
 
 
+def _ours(note: str, wanted: str) -> bool:
+    """A header note we may (re)write: none, ours, or ours in another language (init --language)."""
+    return note in ("", wanted) or (
+        i18n.canonical(i18n.NOTE, note) is not None
+        and i18n.canonical(i18n.NOTE, note) == i18n.canonical(i18n.NOTE, wanted)
+    )
+
+
 def plan_provision(
     plan: ProvisionPlan, state: TabState | None, values: Sequence[Sequence[str]], new_sheet_id: int
 ) -> Plan:
@@ -253,7 +262,7 @@ def plan_provision(
     edits = []
     for e in plan.edits:
         now = current(e.row, e.col)
-        if not now.strip():
+        if not now.strip() or (e.replaces is not None and now == e.replaces):
             edits.append(e)
         elif now != extended_text(e.value):
             raise ConcurrentEditError(
@@ -272,6 +281,15 @@ def plan_provision(
         reqs.append(add_sheet(sheet_id, plan.title, rows_now, cols_now))
     else:
         sheet_id, rows_now, cols_now = state.sheet_id, state.rows, state.cols
+        if plan.rename_from is not None and state.title != plan.title:  # init --language
+            reqs.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "title": plan.title},
+                        "fields": "title",
+                    }
+                }
+            )
         if need_rows > rows_now:
             reqs.append(append_dimension(sheet_id, "ROWS", need_rows - rows_now))
             rows_now = need_rows
@@ -309,7 +327,7 @@ def plan_provision(
     for cf in plan.columns:
         if cf.width:
             reqs.append(column_width(sheet_id, cf.col, cf.width))
-        if cf.note and notes.get((header, cf.col), "") in ("", cf.note):  # a person's own note is kept
+        if cf.note and _ours(notes.get((header, cf.col), ""), cf.note):  # a person's own note is kept
             rng = grid_range(sheet_id, header, header + 1, cf.col, cf.col + 1)
             reqs.append(
                 {"updateCells": {"range": rng, "rows": [{"values": [{"note": cf.note}]}], "fields": "note"}}

@@ -291,6 +291,8 @@ def _protect(
 def apply_plan(wb: OpenpyxlWorkbook, plan: ProvisionPlan) -> int:
     """Apply one ``init`` plan; raises ConcurrentEditError (before any change to this tab) if an
     edit targets a cell that is not empty any more. Returns the number of cells written."""
+    if plan.rename_from is not None and plan.rename_from in wb.sheetnames and plan.title not in wb.sheetnames:
+        wb[plan.rename_from].title = plan.title  # init --language: the same tab, relabelled
     if plan.create and plan.title not in wb.sheetnames:
         ws = wb.create_sheet(plan.title)
     elif plan.title in wb.sheetnames:
@@ -301,6 +303,8 @@ def apply_plan(wb: OpenpyxlWorkbook, plan: ProvisionPlan) -> int:
         )
     for e in plan.edits:
         current = ws.cell(row=e.row + 1, column=e.col + 1).value
+        if e.replaces is not None and isinstance(current, str) and current == e.replaces:
+            continue  # a relabel of the text init read
         if current is not None and str(current).strip() != "":
             raise ConcurrentEditError(
                 f"{plan.title}!{get_column_letter(e.col + 1)}{e.row + 1} was filled since init read the "

@@ -8,7 +8,11 @@
   ten rows), missing headers are appended after the last used column, missing fixed rows (by
   their key, see ``TemplateSpec.key_columns``) are added on the first empty rows after the data;
 * no edit ever targets a non-empty cell, and planning on the result of a previous ``init``
-  gives no edits at all (idempotent).
+  gives no edits at all (idempotent);
+* language-blind: a tab, a header, a choice or a guide row is recognised in any of the five
+  languages (:mod:`sheets_sync.i18n`); one in another language than the spec's is *relabelled*
+  (the tab renamed, the cell's text translated: ``CellEdit.replaces``), so ``init --language nl``
+  turns an English workbook Dutch and every entered value stays.
 
 Formatting (notes, dropdowns) is planned for every template column; a column width only for a
 column ``init`` creates, so a width a person chose is kept.
@@ -19,10 +23,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from sheets_sync import i18n
+from sheets_sync import schema as tabs
 from sheets_sync.core.model import CellValue, Grid
-from sheets_sync.core.provision.templates import TemplateSpec, load_templates
+from sheets_sync.core.provision.templates import TemplateSpec, load_templates, row_context
 from sheets_sync.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -32,11 +38,14 @@ HEADER_SEARCH_ROWS = 10
 
 @dataclass(frozen=True)
 class CellEdit:
-    """One cell ``init`` fills in (0-based). Only ever applied to an empty cell."""
+    """One cell ``init`` fills in (0-based). Only ever applied to an empty cell, or, for a relabel
+    (``init --language``: a header, a choice or a guide row in another language), to a cell that
+    still holds exactly ``replaces``; anything else is a concurrent edit and nothing is written."""
 
     row: int
     col: int
     value: CellValue
+    replaces: str | None = None  # the label this edit translates; None = the cell must be empty
 
 
 @dataclass(frozen=True)
@@ -59,18 +68,24 @@ class ProvisionPlan:
     edits: tuple[CellEdit, ...]  # only to cells that are empty now
     columns: tuple[ColumnFormat, ...] = ()
     freeze_rows: int = 1
+    rename_from: str | None = None  # the tab's current name, in another language (``init --language``)
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _header_of(cell: str, headers: Sequence[str]) -> str | None:
+    """Which of ``headers`` (English) ``cell`` is, in any language."""
+    return i18n.canonical(i18n.HEADER, cell, among=headers) if cell.strip() else None
+
+
 def find_header_row(grid: Grid, headers: Sequence[str]) -> int | None:
-    """The 0-based row among the first ten holding the most of ``headers`` (None: none of them)."""
-    wanted = {_norm(h) for h in headers}
+    """The 0-based row among the first ten holding the most of ``headers`` (None: none of them).
+    ``headers`` are English; a header row in any of the five languages is found."""
     best, best_hits = None, 0
     for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        hits = len({_norm(c) for c in row} & wanted)
+        hits = len({h for h in (_header_of(c, headers) for c in row) if h})
         if hits > best_hits:
             best, best_hits = r, hits
     return best
@@ -105,50 +120,82 @@ def _new_tab_plan(spec: TemplateSpec, create: bool) -> ProvisionPlan:
     return ProvisionPlan(title=spec.title, create=create, header_row=0, edits=tuple(edits), columns=columns)
 
 
+def _canonical_value(spec: TemplateSpec, col: int, text: str) -> str:
+    """A fixed-row or choice cell's English text (the cell itself when it is neither)."""
+    source = spec.source.columns[col]
+    if source.choices:
+        found = i18n.canonical(i18n.CHOICE, text, among=source.choices)
+        if found:
+            return found
+    return i18n.canonical(i18n.ROW, text) or i18n.canonical(i18n.CHOICE, text) or text
+
+
 def plan_provision(existing: Grid | None, spec: TemplateSpec) -> ProvisionPlan:
-    """What ``init`` adds to one template tab. Raises SourceError when an existing, non-empty
-    tab has none of the template's headers in its first ten rows (we would not know where to add)."""
+    """What ``init`` adds to one template tab (``spec`` in the target language). Raises SourceError
+    when an existing, non-empty tab has none of the template's headers in its first ten rows."""
+    rename = existing.title if existing is not None and existing.title != spec.title else None
     if existing is None:
         return _new_tab_plan(spec, create=True)
     if _last_used_row(existing) < 0:
-        return _new_tab_plan(spec, create=False)
-    header_row = find_header_row(existing, spec.headers)
+        return replace(_new_tab_plan(spec, create=False), rename_from=rename)
+    source = spec.source
+    header_row = find_header_row(existing, source.headers)
     if header_row is None:
         raise SourceError(
-            f"Tab {spec.title!r} has content but none of its expected headers "
+            f"Tab {existing.title!r} has content but none of its expected headers "
             f"({', '.join(spec.headers)}) in its first {HEADER_SEARCH_ROWS} rows. Fix: rename that tab "
             f"(init then creates a fresh {spec.title!r}) or type the header row back in."
         )
     header = existing.rows[header_row]
-    col_of: dict[str, int] = {}
+    col_of: dict[str, int] = {}  # English header -> column
     for c, text in enumerate(header):
-        col_of.setdefault(_norm(text), c)
+        found = _header_of(text, source.headers)
+        if found:
+            col_of.setdefault(found, c)
 
     edits: list[CellEdit] = []
     new_cols: set[int] = set()
     next_col = max(_used_width(existing), _row_width(header))
-    for h in spec.headers:
-        if _norm(h) not in col_of:
-            col_of[_norm(h)] = next_col
+    for english, label in zip(source.headers, spec.headers, strict=True):
+        if english not in col_of:
+            col_of[english] = next_col
             new_cols.add(next_col)
-            edits.append(CellEdit(header_row, next_col, h))
+            edits.append(CellEdit(header_row, next_col, label))
             next_col += 1
-    cols = [col_of[_norm(h)] for h in spec.headers]
+        else:
+            edits += _relabel(existing, header_row, col_of[english], label)
+    cols = [col_of[h] for h in source.headers]
+
+    # relabel what the spec's language says differently: dropdown choices and the guide's rows
+    fixed_cols = {i for row in source.fixed_rows for i, v in enumerate(row) if v}
+    for i, column in enumerate(spec.columns):
+        if not column.choices and i not in fixed_cols:
+            continue
+        for r in range(header_row + 1, len(existing.rows)):
+            text = existing.cell(r, cols[i])
+            target = _target(spec, i, _canonical_value(spec, i, text)) if text.strip() else None
+            if target is not None:
+                edits += _relabel(existing, r, cols[i], target)
 
     existing_keys = {
-        tuple(_norm(existing.cell(r, cols[k])) for k in spec.key_columns)
+        tuple(_norm(_canonical_value(spec, k, existing.cell(r, cols[k]))) for k in spec.key_columns)
         for r in range(header_row + 1, len(existing.rows))
     }
     next_row = max(_last_used_row(existing), header_row) + 1
-    for row in spec.fixed_rows:
-        key = tuple(_norm(v) for v in spec.key_of(row))
+    for english_row, row in zip(source.fixed_rows, spec.fixed_rows, strict=True):
+        key = tuple(_norm(v) for v in source.key_of(english_row))
         if key in existing_keys:
             continue
         existing_keys.add(key)
         edits += [CellEdit(next_row, cols[i], v) for i, v in enumerate(row) if v]
         next_row += 1
 
-    safe = tuple(e for e in edits if not existing.cell(e.row, e.col).strip())
+    safe = tuple(
+        e
+        for e in edits
+        if (e.replaces is None and not existing.cell(e.row, e.col).strip())
+        or (e.replaces is not None and existing.cell(e.row, e.col) == e.replaces)
+    )
     assert len(safe) == len(edits), "provision planned an edit to a non-empty cell"
     columns = tuple(
         ColumnFormat(
@@ -166,23 +213,120 @@ def plan_provision(existing: Grid | None, spec: TemplateSpec) -> ProvisionPlan:
         edits=safe,
         columns=columns,
         freeze_rows=header_row + 1,
+        rename_from=rename,
     )
+
+
+def _target(spec: TemplateSpec, col: int, english: str) -> str | None:
+    """The spec language's text for an English choice or guide-row value (None: not one of ours)."""
+    source = spec.source.columns[col]
+    if english in source.choices:
+        return spec.columns[col].choices[source.choices.index(english)]
+    ctx = row_context(spec, col, english)
+    if i18n.canonical(ctx, english) == english:
+        return i18n.translate(spec.language, ctx, english)
+    return None
+
+
+def _relabel(existing: Grid, row: int, col: int, label: str) -> list[CellEdit]:
+    """An edit turning the cell into ``label`` when it says the same in another language."""
+    current = existing.cell(row, col)
+    if current == label or i18n.fold(current) == i18n.fold(label):
+        return []
+    return [CellEdit(row, col, label, replaces=current)]
+
+
+def find_template_tab(grids: Mapping[str, Grid], spec: TemplateSpec) -> Grid | None:
+    """The workbook's tab for ``spec``, named in any language: the spec's own name first, then
+    English, then any other language's (a school that switched language)."""
+    if spec.title in grids:
+        return grids[spec.title]
+    english = spec.source.title
+    if english in grids:
+        return grids[english]
+    for title, grid in grids.items():
+        if i18n.canonical(i18n.TAB, title, among=tabs.TEMPLATE_TABS) == english:
+            return grid
+    return None
+
+
+OUTPUT_HEADERS: dict[str, tuple[str, ...]] = {
+    tabs.ALUMNI: tabs.ALUMNI_HEADERS,
+    tabs.REVIEW: tabs.REVIEW_HEADERS,
+    tabs.OUTREACH_STATUS: tabs.OUTREACH_STATUS_HEADERS,
+    tabs.DATA_ISSUES: tabs.DATA_ISSUES_HEADERS,
+    tabs.SYNC_LOG: tabs.SYNC_LOG_HEADERS,
+}
+OUTPUT_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {tabs.REVIEW: {"Decision": tabs.REVIEW_DECISIONS}}
+
+
+def plan_renames(snapshot: Mapping[str, Grid] | None, language: str) -> list[ProvisionPlan]:
+    """``init --language`` on the service-owned tabs: a tab named in another language gets the
+    school language's name, its header row and its staff-entered choices (``Decision``) are
+    relabelled; the next sync rewrites the rest in the new language."""
+    grids: Mapping[str, Grid] = snapshot or {}
+    outputs = tuple(t for t in tabs.OUTPUT_TABS if t != tabs.STATE)
+    plans = []
+    for english in outputs:
+        target = i18n.translate(language, i18n.TAB, english)
+        grid = grids.get(target)
+        if grid is None:
+            grid = next(
+                (
+                    g
+                    for title, g in grids.items()
+                    if title == english or i18n.canonical(i18n.TAB, title, among=outputs) == english
+                ),
+                None,
+            )
+        if grid is None:
+            continue
+        edits: list[CellEdit] = []
+        headers = OUTPUT_HEADERS.get(english, ())
+        if headers and grid.rows:
+            for c, text in enumerate(grid.rows[0]):
+                found = _header_of(text, headers)
+                if found:
+                    edits += _relabel(grid, 0, c, i18n.translate(language, i18n.HEADER, found))
+                    for choice_col, choices in OUTPUT_CHOICES.get(english, {}).items():
+                        if found != choice_col:
+                            continue
+                        for r in range(1, len(grid.rows)):
+                            value = grid.cell(r, c)
+                            hit = i18n.canonical(i18n.CHOICE, value, among=choices) if value.strip() else None
+                            if hit:
+                                edits += _relabel(grid, r, c, i18n.translate(language, i18n.CHOICE, hit))
+        rename = grid.title if grid.title != target else None
+        if rename or edits:
+            plans.append(
+                ProvisionPlan(
+                    title=target,
+                    create=False,
+                    header_row=0,
+                    edits=tuple(edits),
+                    freeze_rows=0,
+                    rename_from=rename,
+                )
+            )
+    return plans
 
 
 def plan_all(
     snapshot: Mapping[str, Grid] | None,
     specs: Sequence[TemplateSpec] | None = None,
     categories: tuple[str, ...] = (),
+    language: str = i18n.DEFAULT_LANGUAGE,
 ) -> list[ProvisionPlan]:
-    """Plans for every template (default: all of ``templates/``), in order; every conflicting tab
-    is reported at once in one SourceError. ``snapshot`` is None for a workbook not created yet.
+    """Plans for every template (default: all of ``templates/`` in ``language``), in order; every
+    conflicting tab is reported at once in one SourceError. ``snapshot`` is None for a workbook
+    not created yet.
     """
     grids: Mapping[str, Grid] = snapshot or {}
-    specs = load_templates(categories) if specs is None else specs
+    specs = load_templates(categories, language) if specs is None else specs
     plans, problems = [], []
     for spec in specs:
         try:
-            plans.append(plan_provision(grids.get(spec.title), spec))
+            plans.append(plan_provision(find_template_tab(grids, spec), spec))
         except SourceError as err:
             problems.append(str(err))
     if problems:

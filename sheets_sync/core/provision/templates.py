@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from sheets_sync import i18n
 from sheets_sync import schema as tabs
 from sheets_sync.resources import read_template_text
 
@@ -50,6 +51,13 @@ class TemplateSpec:
     columns: tuple[ColumnSpec, ...]
     fixed_rows: tuple[tuple[str, ...], ...] = ()
     key_columns: tuple[int, ...] = (0,)  # indexes into ``columns``: a fixed row's identity
+    language: str = i18n.DEFAULT_LANGUAGE
+    english: TemplateSpec | None = None  # the spec this one translates (None: this is English)
+
+    @property
+    def source(self) -> TemplateSpec:
+        """The English spec: the vocabulary the core reads (same columns and rows, same order)."""
+        return self.english or self
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -139,10 +147,15 @@ def load_template(title: str) -> TemplateSpec:
     return parse_template(tomllib.loads(text), source=f"templates/{name}")
 
 
-def load_templates(categories: tuple[str, ...] = ()) -> tuple[TemplateSpec, ...]:
-    """Every template tab, in ``tabs.TEMPLATE_TABS`` order; ``categories``: the school's own alumni
-    categories ([school] categories), added to the category dropdowns and the Stocktaking rows."""
-    return tuple(with_categories(load_template(t), categories) for t in tabs.TEMPLATE_TABS)
+def load_templates(
+    categories: tuple[str, ...] = (), language: str = i18n.DEFAULT_LANGUAGE
+) -> tuple[TemplateSpec, ...]:
+    """Every template tab, in ``tabs.TEMPLATE_TABS`` order, in ``language``; ``categories``: the
+    school's own alumni categories ([school] categories), added to the category dropdowns and the
+    Stocktaking rows (as the school wrote them: they are its own words)."""
+    return tuple(
+        localise_template(with_categories(load_template(t), categories), language) for t in tabs.TEMPLATE_TABS
+    )
 
 
 def with_categories(spec: TemplateSpec, extra: tuple[str, ...]) -> TemplateSpec:
@@ -164,3 +177,40 @@ def with_categories(spec: TemplateSpec, extra: tuple[str, ...]) -> TemplateSpec:
                 rows += (row,)
                 keys.add(spec.key_of(row))
     return replace(spec, columns=columns, fixed_rows=rows)
+
+
+def row_context(spec: TemplateSpec, col: int, value: str) -> str:
+    """The catalog context of a fixed-row value: a dropdown choice, or the guide's own row text."""
+    return i18n.CHOICE if value in spec.source.columns[col].choices else i18n.ROW
+
+
+@cache
+def localise_template(spec: TemplateSpec, language: str) -> TemplateSpec:
+    """``spec`` (English) in ``language``: tab name, headers, help notes, choices and fixed rows."""
+    lang = i18n.check_language(language)
+    if lang == i18n.DEFAULT_LANGUAGE or spec.english is not None:
+        return spec
+    tr = i18n.Translator(lang)
+    columns = tuple(
+        ColumnSpec(
+            header=tr.header(c.header),
+            width=c.width,
+            note=tr(i18n.NOTE, c.note),
+            choices=tr.choices(c.choices),
+        )
+        for c in spec.columns
+    )
+    rows = tuple(
+        tuple(tr(row_context(spec, i, v), v) if v else v for i, v in enumerate(row))
+        for row in spec.fixed_rows
+    )
+    return TemplateSpec(
+        title=tr.tab(spec.title),
+        guide=spec.guide,
+        about=spec.about,
+        columns=columns,
+        fixed_rows=rows,
+        key_columns=spec.key_columns,
+        language=lang,
+        english=spec,
+    )

@@ -1,0 +1,214 @@
+"""The workbook's language at the edges of a run: the core works on one (English) vocabulary.
+
+* :func:`canonical_snapshot` reads a workbook in any of the five languages (or a mix: a school
+  that switched, a teacher who types "Same" in a Spanish workbook): tab names, header rows,
+  dropdown choices and the guide's fixed rows become their English message ids, so the core
+  finds ``Staff``/``Decision``/``Yes`` whatever was typed.
+* :func:`localise_writes` turns the service-owned tabs the core built into the school's
+  language: tab names, headers, help notes, dropdowns and the values of dropdown columns.
+* :func:`workbook_language` says which language a workbook is in (from its tab names).
+
+Teacher list tabs keep their names (``Lista - Ana`` stays ``Lista - Ana``): :func:`list_teacher`
+recognises the prefix in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from sheets_sync import i18n
+from sheets_sync import schema as tabs
+from sheets_sync.config.model import Config
+from sheets_sync.core.model import Grid
+from sheets_sync.core.provision.plan import OUTPUT_CHOICES, OUTPUT_HEADERS, find_header_row
+from sheets_sync.core.provision.templates import load_template
+from sheets_sync.workbook import CellValue, Snapshot, TabWrite
+
+OUTPUT_NAMED = tuple(t for t in tabs.OUTPUT_TABS if t != tabs.STATE)  # the hidden state tab has one name
+KNOWN_TABS = (*tabs.TEMPLATE_TABS, *OUTPUT_NAMED)
+
+
+def english_tab(title: str) -> str | None:
+    """The English name of one of our tabs named in any language (None: not one of ours)."""
+    if title in KNOWN_TABS or title == tabs.STATE:
+        return title
+    return i18n.canonical(i18n.TAB, title, among=KNOWN_TABS)
+
+
+def list_teacher(title: str) -> str | None:
+    """``"Lijst - Ana"`` -> ``"Ana"``: a teacher list tab in any language (None: not one)."""
+    for prefix in i18n.all_translations(i18n.TAB, tabs.LIST_PREFIX):
+        if title[: len(prefix)].casefold() == prefix.casefold():
+            return title[len(prefix) :].strip()
+        bare = prefix.strip()  # "Lista -Ana", "Lista-Ana": spacing as typed
+        if i18n.fold(title).startswith(i18n.fold(bare)) and len(title) > len(bare):
+            return title[len(bare) :].strip(" -")
+    return None
+
+
+def workbook_language(snapshot: Snapshot | None) -> str:
+    """The language the workbook's tab names are in (English for a new or unrecognised one)."""
+    if snapshot is None:
+        return i18n.DEFAULT_LANGUAGE
+    return i18n.detect_language(snapshot.grids, KNOWN_TABS) or i18n.DEFAULT_LANGUAGE
+
+
+def school_language(config: Config, snapshot: Snapshot | None) -> str:
+    """``[school] language`` when set, else the workbook's own."""
+    return config.language or workbook_language(snapshot)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _canonical_rows(
+    rows: tuple[tuple[str, ...], ...],
+    header_row: int,
+    headers: Sequence[str],
+    choices: Mapping[str, Sequence[str]],
+    row_columns: frozenset[str] = frozenset(),
+) -> tuple[tuple[str, ...], ...]:
+    """Header cells, dropdown values and guide-row texts as their English ids; the rest as is."""
+    header = rows[header_row]
+    english = [i18n.canonical(i18n.HEADER, c, among=headers) if c.strip() else None for c in header]
+    if all(e is None or e == c for e, c in zip(english, header, strict=True)) and not (
+        choices or row_columns
+    ):
+        return rows
+    out = list(rows)
+    out[header_row] = tuple(e or c for e, c in zip(english, header, strict=True))
+    convert: dict[int, tuple[str, Sequence[str] | None]] = {}
+    for col, name in enumerate(english):
+        if name is None:
+            continue
+        if name in choices:
+            convert[col] = (i18n.CHOICE, choices[name])
+        elif name in row_columns:
+            convert[col] = (i18n.ROW, None)
+    if convert:
+        for r in range(header_row + 1, len(out)):
+            row = out[r]
+            if not any(col < len(row) and row[col] for col in convert):
+                continue
+            cells = list(row)
+            for col, (context, among) in convert.items():
+                if col < len(cells) and cells[col].strip():
+                    found = i18n.canonical(context, cells[col], among=among)
+                    if found is None and context == i18n.ROW:
+                        found = i18n.canonical(i18n.CHOICE, cells[col])
+                    if found is not None:
+                        cells[col] = found
+            out[r] = tuple(cells)
+    return tuple(out)
+
+
+def canonical_grid(grid: Grid, english: str) -> Grid:
+    """One of our tabs with its name, headers and choices in English (other cells untouched)."""
+    rows = grid.rows
+    if english in tabs.TEMPLATE_HEADERS:
+        spec = load_template(english)
+        header_row = find_header_row(grid, spec.headers)
+        if header_row is not None:
+            choices = {c.header: c.choices for c in spec.columns if c.choices}
+            row_cols = frozenset(
+                spec.headers[i] for row in spec.fixed_rows for i, v in enumerate(row) if v
+            ) - set(choices)
+            rows = _canonical_rows(rows, header_row, spec.headers, choices, row_cols)
+    elif english in OUTPUT_HEADERS and rows:
+        rows = _canonical_rows(rows, 0, OUTPUT_HEADERS[english], OUTPUT_CHOICES.get(english, {}))
+    if english == grid.title and rows is grid.rows:
+        return grid
+    return replace(grid, title=english, rows=rows)
+
+
+def canonical_snapshot(snapshot: Snapshot) -> Snapshot:
+    """The snapshot the core reads: our tabs under their English names, with English headers and
+    choices. A tab also present under its English name wins over a translated twin."""
+    grids: dict[str, Grid] = {}
+    hidden = set()
+    for title, grid in snapshot.grids.items():
+        english = english_tab(title)
+        if english is None:
+            grids.setdefault(title, grid)
+            continue
+        if english in grids and english != title:
+            continue  # the English-named tab (or the first translation) is the one read
+        grids[english] = canonical_grid(grid, english)
+        if title in snapshot.hidden:
+            hidden.add(english)
+    hidden |= {t for t in snapshot.hidden if t in grids}
+    return Snapshot(grids=grids, version=snapshot.version, hidden=frozenset(hidden))
+
+
+def real_titles(snapshot: Snapshot | None) -> dict[str, str]:
+    """English name -> the name the tab has in this workbook (any language)."""
+    found: dict[str, str] = {}
+    for title in snapshot.grids if snapshot else ():
+        english = english_tab(title)
+        if english is not None and (english not in found or title == english):
+            found[english] = title
+    return found
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def localise_write(tw: TabWrite, lang: str, titles: Mapping[str, str]) -> TabWrite:
+    """One service-owned tab in ``lang``. An output tab that exists already keeps its name (in
+    whatever language: ``init --language`` renames tabs), so a sync never makes a twin tab."""
+    if tw.title == tabs.STATE:
+        return tw
+    tr = i18n.Translator(lang)
+    title = titles.get(tw.title) or tr.tab(tw.title)
+    if lang == i18n.DEFAULT_LANGUAGE and title == tw.title:
+        return tw
+    head = {h: tr.header(h) for h in tw.header} if tw.header_row else {}
+
+    def h(name: str) -> str:
+        return head.get(name, name)
+
+    rows: Sequence[Sequence[CellValue]] = tw.rows
+    value_columns = {
+        tw.header.index(name): tuple(choices)
+        for name, choices in tw.dropdowns.items()
+        if tw.header_row and name in tw.header
+    }
+    tab_columns = {tw.header.index(name) for name in ("Tab",) if tw.title == tabs.DATA_ISSUES}
+    if value_columns or tab_columns:
+        rows = [_localise_row(row, value_columns, tab_columns, tr, titles) for row in tw.rows]
+    return replace(
+        tw,
+        title=title,
+        header=tuple(h(x) for x in tw.header),
+        rows=rows,
+        key_columns=tuple(h(x) for x in tw.key_columns),
+        staff_columns=tuple(h(x) for x in tw.staff_columns),
+        dropdowns={h(k): tr.choices(v) for k, v in tw.dropdowns.items()},
+        notes={h(k): tr(i18n.NOTE, v) for k, v in tw.notes.items()},
+        column_widths={h(k): v for k, v in tw.column_widths.items()},
+        charts=tuple(replace(c, title=tr(i18n.CHART, c.title)) for c in tw.charts),
+        compare_columns=tuple((h(a), h(b)) for a, b in tw.compare_columns),
+    )
+
+
+def _localise_row(
+    row: Sequence[CellValue],
+    value_columns: Mapping[int, tuple[str, ...]],
+    tab_columns: set[int],
+    tr: i18n.Translator,
+    titles: Mapping[str, str],
+) -> list[CellValue]:
+    cells = list(row)
+    for col, choices in value_columns.items():
+        if col < len(cells) and cells[col] in choices:
+            cells[col] = tr.choice(str(cells[col]))
+    for col in tab_columns:
+        if col < len(cells) and isinstance(cells[col], str) and cells[col] in KNOWN_TABS:
+            cells[col] = titles.get(str(cells[col])) or tr.tab(str(cells[col]))
+    return cells
+
+
+def localise_writes(writes: Sequence[TabWrite], lang: str, snapshot: Snapshot | None) -> list[TabWrite]:
+    titles = real_titles(snapshot)
+    return [localise_write(tw, lang, titles) for tw in writes]
