@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from sheets_sync.core.lists.tables import read_table
 from sheets_sync.core.master.build import MasterInput, MasterResult, build_master
 from sheets_sync.core.matching.link import MatchSettings
 from sheets_sync.core.state import State
-from sheets_sync.schema import OUTREACH_STATUS_HEADERS, TEMPLATE_HEADERS
+from sheets_sync.schema import ALUMNI_HEADERS, OUTREACH_STATUS_HEADERS, REVIEW_HEADERS, TEMPLATE_HEADERS
 from tests.test_master import STAFF, TODAY, alumnus_with, col, outreach_rows, records_of, table
 
 HEAD = ["First name", "Surname", "Email", "Phone", "Student ID", "Graduation year"]
@@ -35,13 +36,12 @@ def run(**tabs: list[list[str]]) -> MasterResult:
         MasterInput(
             records=records_of(LISTS),
             staff=table("Staff", STAFF),
-            alumni_tab=None,
-            review_tab=None,
-            outreach=t("Outreach"),
-            attendance=t("Attendance"),
-            volunteering=t("Volunteering"),
-            stories=t("Stories"),
-            event_feedback=t("Event feedback"),
+            alumni_tab=read_table(None, ALUMNI_HEADERS)[0],
+            review_tab=read_table(None, REVIEW_HEADERS)[0],
+            tables={
+                name: t(name)
+                for name in ("Outreach", "Attendance", "Volunteering", "Stories", "Event feedback")
+            },
             state=State(),
             settings=MatchSettings(),
             today=TODAY,

@@ -135,9 +135,12 @@ def read_sources(
 
 
 def read_template_tables(snapshot: Snapshot) -> tuple[dict[str, Table], list[DataIssue]]:
+    """Every tab people type into, read by header: the templates, and the staff columns of the
+    service's own Alumni (Owner override) and Review (Decision) tabs."""
     tables: dict[str, Table] = {}
     issues: list[DataIssue] = []
-    for title, headers in tabs.TEMPLATE_HEADERS.items():
+    staff_columns = {tabs.ALUMNI: tabs.ALUMNI_HEADERS, tabs.REVIEW: tabs.REVIEW_HEADERS}
+    for title, headers in {**tabs.TEMPLATE_HEADERS, **staff_columns}.items():
         if title == tabs.SURVEY:
             continue  # read as a list (read_sources): its rows are people to match
         table, found = read_table(snapshot.get(title), headers)

@@ -19,10 +19,10 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sheets_sync.core.lists.tables import Table, read_table
+from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.master.engagements import Linker, link_staff_tabs
 from sheets_sync.core.master.identity import (
     assign_ids,
@@ -43,10 +43,10 @@ from sheets_sync.core.master.review import (
     review_rows,
 )
 from sheets_sync.core.matching.link import Linkage, MatchSettings, link
-from sheets_sync.core.model import Alumnus, DataIssue, Engagement, Grid, OutreachStatus, SourceRecord
+from sheets_sync.core.model import Alumnus, DataIssue, Engagement, OutreachStatus, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.fold import fold
-from sheets_sync.schema import ALUMNI, ALUMNI_HEADERS
+from sheets_sync.schema import ALUMNI, OUTREACH
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +56,10 @@ JOIN = "; "
 @dataclass(frozen=True)
 class MasterInput:
     records: Sequence[SourceRecord]
-    staff: Table  # read_table(grid, TEMPLATE_HEADERS["Staff"])
-    alumni_tab: Grid | None  # the current Alumni tab (to carry "Owner override" by Alumni ID)
-    review_tab: Grid | None  # the current Review tab (to read "Decision" per Source A/Source B)
-    outreach: Table
-    attendance: Table
-    volunteering: Table
-    stories: Table
-    event_feedback: Table
+    staff: Table  # the Staff tab
+    alumni_tab: Table  # the current Alumni tab, read by header (its staff column: "Owner override")
+    review_tab: Table  # the current Review tab, read by header (its staff column: "Decision")
+    tables: Mapping[str, Table]  # staff tabs about people, by tab: Outreach, Attendance, Volunteering...
     state: State  # previous state (read-only; a new one is returned)
     settings: MatchSettings
     today: dt.date
@@ -122,10 +118,8 @@ def assemble(
     rekey_decisions(state, resolved, fps, inp.today)
 
     staff = StaffDirectory.from_table(inp.staff)
-    alumni_table, alumni_tab_issues = read_table(inp.alumni_tab, ALUMNI_HEADERS)
-    overrides, issues = carried_overrides(
-        inp.alumni_tab, inp.state, state, set(ids.ids), table=(alumni_table, alumni_tab_issues)
-    )
+    alumni_table = inp.alumni_tab
+    overrides, issues = carried_overrides(alumni_table, inp.state, state, set(ids.ids))
     by_cluster: list[Alumnus] = []
     for c, members in enumerate(clusters):
         recs = sorted((records[i] for i in members), key=lambda r: (r.tab, r.row))
@@ -164,13 +158,8 @@ def assemble(
         records, fps, linkage, decisions, state, inp.today, alumni_ids=id_of_record, settings=inp.settings
     )
     linker = Linker(records, clusters, by_cluster, inp.settings, state, inp.today, inp.default_region)
-    tables = {
-        "attendance": inp.attendance,
-        "volunteering": inp.volunteering,
-        "stories": inp.stories,
-        "event_feedback": inp.event_feedback,
-    }
-    staff_links = link_staff_tabs(inp.outreach, tables, linker)
+    outreach = inp.tables.get(OUTREACH) or Table(OUTREACH, None, ())
+    staff_links = link_staff_tabs(outreach, inp.tables, linker)
     log.info(
         "master: %d records -> %d alumni (%d new, %d merged, %d split), %d review rows (%d new)",
         len(records),
@@ -211,18 +200,14 @@ def _rows_by_id(table: Table) -> dict[str, int]:
 
 
 def carried_overrides(
-    alumni_tab: Grid | None,
+    alumni: Table,
     old_state: State,
     state: State,
     current: set[str],
-    *,
-    table: tuple[Table, list[DataIssue]] | None = None,
 ) -> tuple[dict[str, str], list[DataIssue]]:
     """``Owner override`` per current Alumni ID: from the Alumni tab (also through aliases), else from
-    the state (which keeps a copy, so a lost tab or a hidden row loses nothing). ``table``: the tab
-    already read with ``read_table(alumni_tab, ALUMNI_HEADERS)``, to read it once."""
-    alumni, found = table if table is not None else read_table(alumni_tab, ALUMNI_HEADERS)
-    issues = list(found)
+    the state (which keeps a copy, so a lost tab or a hidden row loses nothing)."""
+    issues: list[DataIssue] = []
     seen_in_tab: set[str] = set()
     candidates: dict[str, list[tuple[int, str, str]]] = {}
     for row in alumni.rows:

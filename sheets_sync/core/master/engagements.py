@@ -285,20 +285,20 @@ class _Source:
     needs_person: bool = False  # rows without a person are not engagement records (anonymous)
 
 
-SOURCES = {
-    "attendance": _Source(
+SOURCES = {  # by tab: the staff-entered tabs whose rows are engagement records
+    tabs.ATTENDANCE: _Source(
         tabs.ATTENDANCE, "E", "Name", "Contact (optional)", "Year of graduation", "Qualification",
         "Event date", lambda r: r["Event"], department="Department",
     ),
-    "volunteering": _Source(
+    tabs.VOLUNTEERING: _Source(
         tabs.VOLUNTEERING, "V", "Volunteer name", "Contact (optional)", "Graduation year", "Qualification",
         "Date", lambda r: r["Type of contribution"], department="Department", hours="Volunteering hours",
     ),
-    "stories": _Source(
+    tabs.STORIES: _Source(
         tabs.STORIES, "V", "Name", "Email", "Graduation year", "VET qualification", "Interview date",
         lambda r: "Story",
     ),
-    "event_feedback": _Source(
+    tabs.EVENT_FEEDBACK: _Source(
         tabs.EVENT_FEEDBACK, "C", "Respondent (optional)", "Respondent (optional)", "", "", "Event date",
         lambda r: "Feedback", needs_person=True,
     ),

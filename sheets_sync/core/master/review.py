@@ -14,13 +14,13 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sheets_sync.core.lists.tables import read_table
+from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.master.identity import expired, name_key, pair_key, record_name, state_keys
 from sheets_sync.core.matching.link import Linkage, MatchSettings, ScoredPair
-from sheets_sync.core.model import DataIssue, Grid, SourceRecord
+from sheets_sync.core.model import DataIssue, SourceRecord
 from sheets_sync.core.state import State
 from sheets_sync.core.text.fold import fold
-from sheets_sync.schema import REVIEW_DECISIONS, REVIEW_HEADERS
+from sheets_sync.schema import REVIEW_DECISIONS
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Decisions:
 
 
 def read_review_tab(
-    review_tab: Grid | None,
+    table: Table,
     records: Sequence[SourceRecord],
     fps: Sequence[str],
     state: State,
@@ -62,7 +62,7 @@ def read_review_tab(
     decision to another person. Without them, the refs are read against this run's rows and the
     decision is only taken when both names still match.
     """
-    table, issues = read_table(review_tab, REVIEW_HEADERS)
+    issues: list[DataIssue] = []
     if table.header_row is None:
         return issues
     shown = {(v.get("ref_a"), v.get("ref_b")): v for _, v in state.items("review") if isinstance(v, dict)}
@@ -74,7 +74,7 @@ def read_review_tab(
             continue
         word = decision_word(raw)
         ref_a, ref_b = row["Source A"], row["Source B"]
-        tab = review_tab.ref_title if review_tab else "Review"
+        tab = table.title or "Review"
         if word is None:
             issues.append(
                 DataIssue(
