@@ -234,7 +234,14 @@ def cmd_forget(args: argparse.Namespace, config: Config) -> int:
 
     workbook = wiring.open_workbook(config)
     with workbook.lock(holder_name(), stale_after=dt.timedelta(minutes=config.lock_stale_minutes)):
-        result = forget(config, workbook, args.who, by=args.by, queue=wiring.mail_queue(config))
+        result = forget(
+            config,
+            workbook,
+            args.who,
+            by=args.by,
+            external=wiring.external_lists(config),
+            queue=wiring.mail_queue(config),
+        )
     for line in result.lines():
         print(line)
     return 0
@@ -246,7 +253,14 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if not args.out.exists():
         raise ConfigError(f"--out folder {args.out} does not exist — create it first")
     workbook = wiring.open_workbook(config)
-    paths = export(config, workbook, args.who, out=args.out)
+    paths = export(
+        config,
+        workbook,
+        args.who,
+        out=args.out,
+        external=wiring.external_lists(config),
+        write_workbook=wiring.export_writer(),
+    )
     for path in paths:
         print(f"wrote {path}")
     return 0

@@ -9,14 +9,17 @@ import datetime as dt
 import logging
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheets_sync.app.inputs import ExternalList
 from sheets_sync.config import Config, ListConfig
 from sheets_sync.errors import ConfigError, SourceError
 from sheets_sync.workbook import ListSource, Workbook
+
+if TYPE_CHECKING:
+    from sheets_sync.adapters.mail.queue import MailQueue
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +126,7 @@ class _Unreadable(ListSource):
         raise SourceError(self._reason)
 
 
-def mail_queue(config: Config) -> Any:
+def mail_queue(config: Config) -> MailQueue:
     from sheets_sync.adapters.mail.queue import MailQueue
     from sheets_sync.adapters.mail.send import SmtpMailer, mailer_from_config
 
@@ -192,3 +195,10 @@ def seed_emulator(config: Config, xlsx: Path) -> None:
         emu, config.google.spreadsheet, XlsxWorkbook(xlsx).read().grids, title=config.school_name
     )
     emu.save(config.google.emulator)
+
+
+def export_writer() -> Callable[[Mapping[str, Any], Path], None]:
+    """What writes the subject access export as a readable workbook (.xlsx)."""
+    from sheets_sync.adapters.xlsx.export import write_export_workbook
+
+    return write_export_workbook

@@ -157,7 +157,14 @@ def test_forget_removes_a_person_everywhere(harness: Harness):
     snap = harness.read()
     row = snap.grids[tabs.ALUMNI].rows[1]
     alumni_id, emails = row[0], row[tabs.ALUMNI_HEADERS.index("Emails")]
-    result = forget(harness.config, wiring.open_workbook(harness.config), alumni_id, by="DPO")
+    result = forget(
+        harness.config,
+        wiring.open_workbook(harness.config),
+        alumni_id,
+        by="DPO",
+        external=wiring.external_lists(harness.config),
+        queue=wiring.mail_queue(harness.config),
+    )
     assert result.found and result.teacher_cells
     after = harness.read()
     flat = "\n".join("\t".join(r) for t in tabs.OUTPUT_TABS if t in after.grids for r in after.grids[t].rows)

@@ -43,6 +43,12 @@ from sheets_sync.errors import ConfigError
 
 from .backends import BACKENDS, Harness
 
+
+def adapters(config) -> dict:
+    """What ``run.py forget`` hands the use case: the config's list sources and mail queue."""
+    return {"external": wiring.external_lists(config), "queue": wiring.mail_queue(config)}
+
+
 try:
     from sheets_sync.emulator import SheetsEmulator
 except ImportError:  # pragma: no cover - only while the Google backend is being written
@@ -262,7 +268,7 @@ def _forget_and_check(h: Harness, who: str, *, extra_rows: set[str] = frozenset(
     issues_before = {f"{r['Tab']}!{r['Row']}" for r in rows_of(h, tabs.DATA_ISSUES)}
     assert "List - Ben Teacher!3" in issues_before  # Koldo's bad phone
 
-    result = forget(h.config, h.workbook(), who, by="DPO Ines")
+    result = forget(h.config, h.workbook(), who, by="DPO Ines", **adapters(h.config))
     assert result.found and result.alumni_id == "A-00002"
     assert set(result.teacher_cells) == KOLDO_ROWS | extra_rows
     lines = "\n".join(result.lines())
@@ -336,7 +342,7 @@ def test_forget_finds_the_person_in_encoded_mails_by_name_alone(tmp_path):
         )
     raw = (sent_dir / "owner_x_1.eml").read_bytes()
     assert b"Zuri\xc3\xb1e" not in raw and b"OLABARRIETA" in raw  # quoted-printable on the wire
-    result = forget(h.config, h.workbook(), ZURINE[1], by="DPO")
+    result = forget(h.config, h.workbook(), ZURINE[1], by="DPO", **adapters(h.config))
     assert result.found and not (sent_dir / "owner_x_1.eml").exists()
     assert (sent_dir / "owner_x_2.eml").exists()
 
@@ -346,7 +352,7 @@ def test_forget_of_nobody_changes_nothing(tmp_path, who):
     h = make_school("xlsx", tmp_path)
     sync(h)
     before, outbox = h.read().grids, mails(h.config.outbox_dir)
-    result = forget(h.config, h.workbook(), who, by="DPO")
+    result = forget(h.config, h.workbook(), who, by="DPO", **adapters(h.config))
     assert not result.found and result.teacher_cells == ()
     assert "nothing was changed" in result.lines()[0]
     assert h.read().grids == before and mails(h.config.outbox_dir) == outbox
@@ -355,7 +361,7 @@ def test_forget_of_nobody_changes_nothing(tmp_path, who):
 def test_forget_of_something_that_is_no_id_nor_email_is_refused(tmp_path):
     h = make_school("xlsx", tmp_path)
     with pytest.raises(ConfigError, match="neither an Alumni ID"):
-        forget(h.config, h.workbook(), "Koldo", by="DPO")
+        forget(h.config, h.workbook(), "Koldo", by="DPO", **adapters(h.config))
 
 
 def test_forgotten_person_stays_out_and_the_office_digest_lists_rows_until_deleted(school: Harness):
@@ -384,7 +390,7 @@ def test_forgotten_person_stays_out_and_the_office_digest_lists_rows_until_delet
 def test_a_name_only_row_added_later_stays_out_but_a_namesake_with_an_email_does_not(tmp_path):
     h = make_school("xlsx", tmp_path)
     sync(h)
-    forget(h.config, h.workbook(), "A-00002", by="DPO")
+    forget(h.config, h.workbook(), "A-00002", by="DPO", **adapters(h.config))
     write_school(
         h.config.workbook,
         {
@@ -483,7 +489,14 @@ def test_export_holds_everything_about_the_person_in_json_and_a_text_only_xlsx(t
     sync(h)
     out = tmp_path / "export"
     out.mkdir()
-    json_path, xlsx_path = export(h.config, h.workbook(), who, out=out)
+    json_path, xlsx_path = export(
+        h.config,
+        h.workbook(),
+        who,
+        out=out,
+        external=wiring.external_lists(h.config),
+        write_workbook=wiring.export_writer(),
+    )
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["alumni_id"] == "A-00002" and data["master_record"]["name"] == KOLDO[0]
     assert data["master_record"]["consent"] == "Yes"
@@ -515,7 +528,14 @@ def test_export_of_nobody_says_so(tmp_path):
     h = make_school("xlsx", tmp_path)
     sync(h)
     with pytest.raises(ConfigError, match="nobody matches"):
-        export(h.config, h.workbook(), "A-09999", out=tmp_path)
+        export(
+            h.config,
+            h.workbook(),
+            "A-09999",
+            out=tmp_path,
+            external=wiring.external_lists(h.config),
+            write_workbook=wiring.export_writer(),
+        )
     assert not list(tmp_path.glob("export-*"))
 
 
@@ -635,7 +655,9 @@ def test_a_sync_of_the_demo_school_logs_no_personal_data(tmp_path, caplog):
     wiring.provision(wiring.open_workbook(h.config, create=True))
     with caplog.at_level(logging.INFO):
         run_once(h.config)
-        forget(h.config, h.workbook(), rows_of(h, tabs.ALUMNI)[0]["Alumni ID"], by="DPO")
+        forget(
+            h.config, h.workbook(), rows_of(h, tabs.ALUMNI)[0]["Alumni ID"], by="DPO", **adapters(h.config)
+        )
     messages = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     assert "alumni" in messages.lower()  # the steps were logged
     leaks = []

@@ -145,7 +145,14 @@ def check_every_save_path(tmp_path: Path, teacher_file: Path, monkeypatch: pytes
 
     alumni = XlsxWorkbook(path).read().grids[tabs.ALUMNI].rows
     who = next(r[0] for r in alumni[1:] if r[tabs.ALUMNI_HEADERS.index("Name")] == "Mia Lind")
-    assert forget(config, wiring.open_workbook(config), who, by="DPO").found  # forget
+    assert forget(
+        config,
+        wiring.open_workbook(config),
+        who,
+        by="DPO",
+        external=wiring.external_lists(config),
+        queue=wiring.mail_queue(config),
+    ).found  # forget
     assert_results_kept(path, "forget")
 
     # the fallback saves: the kept tabs cannot be spliced, openpyxl round-trips every tab

@@ -10,25 +10,27 @@ listed so their owners can delete them, and every later sync ignores them (and t
 digest lists them) while they remain.
 
 export: everything held about the person as JSON and as a readable .xlsx.
+
+Both are use cases: the command hands in the adapters (teacher lists outside the workbook, the
+mail queue, the export workbook writer); this module names no concrete one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 from sheets_sync import schema as tabs
+from sheets_sync.app.inputs import ExternalList
 from sheets_sync.app.outputs import outreach_cells
+from sheets_sync.app.sync import Computed, MailSink, compute, new_report, run_sync
 from sheets_sync.config import Config
 from sheets_sync.core.master.identity import fingerprints, follow_alias, normalise_id
 from sheets_sync.core.model import Alumnus, Grid, SourceRecord
@@ -64,15 +66,13 @@ class Person:
     alumni_ids: tuple[str, ...] = ()  # their Alumni ID and every alias id leading to it
 
 
-def _compute(config: Config, snapshot: Snapshot, external: Sequence[Any]) -> Any:
+def _compute(config: Config, snapshot: Snapshot, external: Sequence[ExternalList]) -> Computed:
     """A full computation, written nowhere (what a dry run sees)."""
-    from sheets_sync.app.sync import compute, new_report
-
     report = new_report("dry-run")
     return compute(config, snapshot, external, report, today=dt.date.today())
 
 
-def find_person(who: str, computed: Any, state: State) -> Person:
+def find_person(who: str, computed: Computed, state: State) -> Person:
     """Resolve an Alumni ID (aliases followed) or an email to the alumnus and its source records."""
     alumni: Sequence[Alumnus] = computed.master.alumni
     records: Sequence[SourceRecord] = computed.records
@@ -181,7 +181,7 @@ def _salt(state: State) -> str:
     return salt
 
 
-def _identifiers(person: Person, computed: Any, region: str) -> list[Identifiers]:
+def _identifiers(person: Person, computed: Computed, region: str) -> list[Identifiers]:
     found = [record_identifiers(r) for r in person.records]
     rows = set(person.staff_rows)
     for title, table in computed.tables.items():
@@ -192,25 +192,8 @@ def _identifiers(person: Person, computed: Any, region: str) -> list[Identifiers
     return found
 
 
-def _mail_text(path: Path) -> str:
-    """Every text part of a ``.eml`` decoded (quoted-printable, base64, HTML entities), folded."""
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-    except (OSError, ValueError):
-        return ""
-    parts = [str(msg.get("Subject", "")), str(msg.get("To", ""))]
-    for part in msg.walk():
-        if part.get_content_maintype() == "text":
-            try:
-                body = part.get_content()
-            except (LookupError, ValueError):
-                body = part.get_payload(decode=True).decode("utf-8", "replace")  # type: ignore[union-attr]
-            parts.append(html.unescape(body) if part.get_content_subtype() == "html" else body)
-    return " ".join(" ".join(parts).casefold().split())
-
-
-def _purge_outbox(folder: Path, person: Person, ids: set[str]) -> list[str]:
-    """Delete every ``.eml`` (pending, sent or delivered) that mentions the person. Returns file names."""
+def _mentions(person: Person, ids: set[str]) -> Callable[[str], bool]:
+    """Does a mail's folded text mention the person (an email, phone, name or one of their ids)?"""
     needles = {e.casefold() for r in person.records for e in r.emails}
     needles.update(p for r in person.records for p in r.phones)
     needles.update(" ".join(r.full_name.casefold().split()) for r in person.records if r.full_name)
@@ -221,18 +204,12 @@ def _purge_outbox(folder: Path, person: Person, ids: set[str]) -> list[str]:
             needles.add(" ".join(person.alumnus.name.casefold().split()))
     needles.discard("")
     pattern = _id_pattern(ids)
-    removed: list[str] = []
-    if not folder.exists() or not (needles or pattern):
-        return removed
-    for path in sorted(folder.rglob("*.eml")):
-        text = _mail_text(path)
-        if any(n in text for n in needles) or (pattern is not None and pattern.search(text)):
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
-    return removed
+    return lambda text: (
+        any(n in text for n in needles) or (pattern is not None and bool(pattern.search(text)))
+    )
 
 
-def _rows_holding(person: Person, computed: Any, state: State, region: str) -> tuple[str, ...]:
+def _rows_holding(person: Person, computed: Computed, state: State, region: str) -> tuple[str, ...]:
     """The person's rows, and any other row the new suppression entries catch (a name-only row)."""
     sup = Suppression.of(state)
     refs = {r.ref for r in person.records} | set(person.staff_rows)
@@ -265,19 +242,22 @@ def _without_person(snapshot: Snapshot, state: State, person: Person) -> Snapsho
     return replace(snapshot, grids=grids)
 
 
-def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue: Any = None) -> ForgetResult:
+def forget(
+    config: Config,
+    workbook: Workbook,
+    who: str,
+    *,
+    by: str = "",
+    external: Sequence[ExternalList],
+    queue: MailSink,
+) -> ForgetResult:
     """Erase ``who`` (Alumni ID, alias id or email) from everything the service owns (see module doc).
 
-    ``queue``: the mail queue of the sync run that rewrites the tabs (default: the config's), so the
-    mails that run plans are queued and recorded consistently.
+    The adapters are handed in: ``external`` the teacher lists outside the workbook, ``queue`` the mail
+    queue (its files that mention the person are deleted; the rewriting sync queues through it).
     """
-    from sheets_sync import wiring
-    from sheets_sync.adapters.mail.send import mail_filename
-    from sheets_sync.app.sync import run_sync
-
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    external = wiring.external_lists(config)
     computed = _compute(config, snapshot, external)
     person = find_person(who, computed, state)
     if person.alumnus is None and not person.records:
@@ -287,11 +267,11 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
     person = replace(person, alumni_ids=tuple(sorted(ids)))
     keys = suppression_keys(_identifiers(person, computed, config.default_region), _salt(state))
     today = dt.date.today().isoformat()
-    removed = _purge_outbox(config.outbox_dir, person, ids)
+    removed = queue.purge(_mentions(person, ids))
     _purge_state(state, person, keys, today, by or "unknown")
     for kind in ("pending", "sent"):  # mail keys whose file is gone must not block a new mail
         for key in list(state.keys(kind)):
-            if mail_filename(key) in removed:
+            if queue.file_name(key) in removed:
                 state.delete(kind, key)
     cells = _rows_holding(person, computed, state, config.default_region)
     message = (
@@ -302,7 +282,7 @@ def forget(config: Config, workbook: Workbook, who: str, *, by: str = "", queue:
         config,
         workbook,
         external=external,
-        outbox=queue if queue is not None else wiring.mail_queue(config),
+        outbox=queue,
         snapshot=_without_person(snapshot, state, person),
         message=message,
         mode="forget",
@@ -325,13 +305,13 @@ def _row_dict(header: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
     return {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
 
 
-def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
+def collect(
+    config: Config, workbook: Workbook, who: str, *, external: Sequence[ExternalList]
+) -> dict[str, Any]:
     """Everything the service holds about ``who``, as plain data (what ``export`` writes)."""
-    from sheets_sync import wiring
-
     snapshot = workbook.read()
     state = State.from_grid(snapshot.get(tabs.STATE))
-    computed = _compute(config, snapshot, wiring.external_lists(config))
+    computed = _compute(config, snapshot, external)
     person = find_person(who, computed, state)
     refs = {r.ref for r in person.records}
     staff = set(person.staff_rows)
@@ -368,53 +348,26 @@ def collect(config: Config, workbook: Workbook, who: str) -> dict[str, Any]:
     }
 
 
-def export(config: Config, workbook: Workbook, who: str, *, out: Path) -> list[Path]:
-    """Write ``export-<id>-<date>.json`` and ``.xlsx`` into ``out``; returns both paths."""
-    from openpyxl import Workbook as XlsxBook
+ExportWriter = Callable[[Mapping[str, Any], Path], None]  # the data as a readable workbook at a path
 
-    data = collect(config, workbook, who)
+
+def export(
+    config: Config,
+    workbook: Workbook,
+    who: str,
+    *,
+    out: Path,
+    external: Sequence[ExternalList],
+    write_workbook: ExportWriter,
+) -> list[Path]:
+    """Write ``export-<id>-<date>.json`` and ``.xlsx`` into ``out`` (0600); returns both paths."""
+    data = collect(config, workbook, who, external=external)
     if data["master_record"] is None and not data["source_rows"]:
         raise ConfigError(f"nobody matches {who!r} — check the Alumni ID or email")
     stem = f"export-{data['alumni_id'] or 'person'}-{dt.date.today().isoformat()}"
     json_path = out / f"{stem}.json"
     write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=2, default=str))  # 0600
-
-    book = XlsxBook()
-    sheet = book.active
-    sheet.title = "Master record"
-    _append_text(sheet, ["Field", "Value"])
-    for key, value in (data["master_record"] or {}).items():
-        _append_text(sheet, [key, "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value])
-    sections = {
-        "Source rows": [
-            {"ref": s["ref"], "teacher": s["teacher"], **s["as_entered"]} for s in data["source_rows"]
-        ],
-        "Review": data["review"],
-        "Outreach": data["outreach"],
-        "Engagements": data["engagements"],
-        "Staff tab rows": [{"ref": s["ref"], **s["as_entered"]} for s in data["staff_rows"]],
-    }
-    for title, rows in sections.items():
-        ws = book.create_sheet(title)
-        headers: list[str] = []
-        for row in rows:
-            headers.extend(k for k in row if k not in headers)
-        _append_text(ws, headers or ["(nothing held)"])
-        for row in rows:
-            _append_text(ws, [row.get(h, "") for h in headers])
-        for col in ws.columns:
-            ws.column_dimensions[col[0].column_letter].width = min(
-                60, max(10, *(len(str(c.value or "")) + 2 for c in col))
-            )
     xlsx_path = out / f"{stem}.xlsx"
-    write_atomic(xlsx_path, book.save)  # 0600, never through a link planted at the name
+    write_workbook(data, xlsx_path)
     log.info("export written: %d source rows", len(data["source_rows"]))
     return [json_path, xlsx_path]
-
-
-def _append_text(ws: Any, values: Sequence[Any]) -> None:
-    """Append a row; every string stays a string (no formula from a list cell)."""
-    ws.append([None if v is None else v if isinstance(v, (int, float)) else str(v) for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"

@@ -65,6 +65,10 @@ class MailSink(Protocol):
 
     def flush(self, committed: set[str] | None = None) -> tuple[int, int]: ...
 
+    def purge(self, mentions: Callable[[str], bool]) -> list[str]: ...
+
+    def file_name(self, key: str) -> str: ...
+
 
 ChartRenderer = Callable[[Rollup], Mapping[str, bytes]]
 

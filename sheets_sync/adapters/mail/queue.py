@@ -17,9 +17,16 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from sheets_sync.adapters.mail.send import ConnectionDeliveryError, Outbox, SmtpMailer, mail_filename
+from sheets_sync.adapters.mail.send import (
+    ConnectionDeliveryError,
+    Outbox,
+    SmtpMailer,
+    mail_filename,
+    mail_text,
+)
 from sheets_sync.core.digest.build import Mail
 from sheets_sync.errors import DeliveryError
 
@@ -48,6 +55,23 @@ class MailQueue:
         for path in stale:
             path.unlink(missing_ok=True)
         return len(stale)
+
+    def purge(self, mentions: Callable[[str], bool]) -> list[str]:
+        """Delete every ``.eml`` of the outbox (pending, sent or delivered) whose decoded, folded text
+        ``mentions`` someone (an erasure). Returns the deleted file names."""
+        removed: list[str] = []
+        if not self.outbox.exists():
+            return removed
+        for path in sorted(self.outbox.rglob("*.eml")):
+            if mentions(mail_text(path)):
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
+
+    @staticmethod
+    def file_name(key: str) -> str:
+        """The file a mail key is queued under."""
+        return mail_filename(key)
 
     def pending_files(self) -> list[Path]:
         return sorted(self.pending.glob("*.eml")) if self.pending.exists() else []

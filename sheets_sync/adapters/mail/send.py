@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import logging
 import os
 import re
@@ -80,6 +81,23 @@ def build_message(mail: Mail, sender: str, *, date: dt.datetime | None = None) -
 def mail_filename(key: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", key).strip("_")[:120]
     return f"{slug or 'mail'}.eml"
+
+
+def mail_text(path: Path) -> str:
+    """Every text part of a ``.eml`` decoded (quoted-printable, base64, HTML entities), folded."""
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    parts = [str(msg.get("Subject", "")), str(msg.get("To", ""))]
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                body = part.get_content()
+            except (LookupError, ValueError):
+                body = part.get_payload(decode=True).decode("utf-8", "replace")  # type: ignore[union-attr]
+            parts.append(html.unescape(body) if part.get_content_subtype() == "html" else body)
+    return " ".join(" ".join(parts).casefold().split())
 
 
 class Outbox:
