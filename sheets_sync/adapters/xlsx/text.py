@@ -107,14 +107,15 @@ def capped(text: str, units: int) -> str:
 def raw_shared_strings(data: bytes) -> list[str] | None:
     """The shared strings of the workbook ``data`` as stored (escapes not decoded), the way
     openpyxl joins them (plain text and rich-text runs, not phonetic runs) — or None when no
-    string of the table has an escape (openpyxl's own list is then right) or it cannot be read."""
+    string holds the ``x005F_`` openpyxl deletes (its own list is then the stored one) or the
+    table cannot be read."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _shared_strings_part(archive)
             if part is None:
                 return None
             xml = archive.read(part)
-            if b"_x" not in xml:
+            if b"x005F_" not in xml:  # what openpyxl's read_string_table deletes (case-sensitive)
                 return None
             strings: list[str] = []
             for _, node in ElementTree.iterparse(io.BytesIO(xml)):
