@@ -30,11 +30,12 @@ from sheets_sync.core.digest.build import DigestInput, Mail, plan_digests
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.master.build import MasterInput, MasterResult, build_master
 from sheets_sync.core.matching.link import MatchSettings
-from sheets_sync.core.model import SourceRecord
+from sheets_sync.core.model import DataIssue, SourceRecord
 from sheets_sync.core.privacy import suppressed, suppressed_tables, without_rows
 from sheets_sync.core.rollup.build import Rollup, RollupInput, build_rollup
 from sheets_sync.core.state import State
 from sheets_sync.core.survey.offers import open_offers
+from sheets_sync.core.survey.read import SurveyResponse
 from sheets_sync.errors import ConfigError
 from sheets_sync.workbook import Snapshot, TabWrite, Workbook
 
@@ -113,6 +114,17 @@ def new_report(mode: str, now: dt.datetime | None = None) -> SyncReport:
     )
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads: teacher-list records (suppressed people left out), the tabs people type
+    into, the survey responses, the data issues found reading them."""
+
+    records: list[SourceRecord]
+    tables: dict[str, Table]
+    responses: list[SurveyResponse]
+    issues: list[DataIssue]
+
+
 def compute(
     config: Config,
     snapshot: Snapshot,
@@ -122,85 +134,17 @@ def compute(
     today: dt.date,
     charts: ChartRenderer | None = None,
 ) -> Computed:
-    """Everything except the write: pure apart from reading the external list sources."""
+    """Everything except the write: pure apart from reading the external list sources.
+    Read -> match -> rollup -> digest, each a step of the report."""
     steps = _Steps(report)
     state = State.from_grid(snapshot.get(tabs.STATE))
-
     with steps.step("read") as d:
-        sources = read_sources(snapshot, config, external, today)
-        records, issues, summaries = sources.records, sources.issues, sources.summaries
-        records, forgotten = suppressed(records, state)
-        tables, table_issues = read_template_tables(snapshot)
-        tables, forgotten_staff = suppressed_tables(tables, state, config.default_region, today)
-        forgotten += forgotten_staff
-        issues = without_rows([*issues, *table_issues], forgotten)  # no Data issue about their cells
-        report.lists = summaries
-        report.rows_read = sum(s.rows for s in summaries)
-        d += [
-            f"lists {report.lists_read}/{len(summaries)}",
-            f"rows {report.rows_read}",
-            f"records {len(records)}",
-        ]
-        if forgotten:
-            report.forgotten_rows = forgotten
-            report.warnings.append(
-                f"{len(forgotten)} teacher-list/staff row(s) still hold people who asked to be forgotten "
-                f"(ignored by the sync; ask the list owners to delete them): {'; '.join(forgotten[:20])}"
-            )
-            d.append(f"suppressed {len(forgotten)}")
-
+        inputs = _read(config, snapshot, external, state, report, today, d)
     with steps.step("match") as d:
-        try:
-            settings = MatchSettings.from_config(
-                config.matching.upper_threshold,
-                config.matching.lower_threshold,
-                config.matching.estimate_parameters,
-            )
-        except ValueError as exc:
-            raise ConfigError(f"[matching] {exc} — make lower_threshold <= upper_threshold") from exc
-        master = build_master(
-            MasterInput(
-                records=records,
-                staff=tables[tabs.STAFF],
-                alumni_tab=tables[tabs.ALUMNI],
-                review_tab=tables[tabs.REVIEW],
-                tables=tables,
-                state=state,
-                settings=settings,
-                today=today,
-                default_region=config.default_region,
-            )
-        )
-        issues.extend(master.issues)
-        report.alumni = len(master.alumni)
-        report.new_alumni = list(master.new_ids)
-        report.merged = list(master.merged)
-        report.split = list(master.split)
-        decision_col = tabs.REVIEW_HEADERS.index("Decision")
-        report.review_pairs = sum(1 for row in master.review_rows if not row[decision_col])  # open queue
-        report.new_review_pairs = master.new_review_pairs
-        d += [f"alumni {report.alumni}", f"new {len(master.new_ids)}", f"review {report.review_pairs}"]
-
+        master = _match(config, inputs, state, report, today, d)
     with steps.step("rollup") as d:
-        planned: dict[str, int] = {}
-        for status in master.outreach:
-            if status.owner:
-                planned[status.owner] = planned.get(status.owner, 0) + 1
-        rollup = build_rollup(
-            RollupInput(
-                alumni=master.alumni,
-                engagements=master.engagements,
-                tables=tables,
-                planned_approaches=planned,
-                config=config.rollup,
-                today=today,
-                responses=sources.responses,
-                categories=config.categories,
-            )
-        )
-        issues.extend(rollup.issues)
-        d.append(f"tables {len(rollup.tables)}")
-
+        rollup = _rollup(config, inputs, master, today, d)
+    issues = [*inputs.issues, *master.issues, *rollup.issues]
     report.issues = dedupe_issues(issues)
     with steps.step("digest") as d:
         chart_pngs = charts(rollup) if charts is not None else {}
@@ -208,7 +152,7 @@ def compute(
             DigestInput(
                 report=report,
                 alumni=master.alumni,
-                staff=tables[tabs.STAFF],
+                staff=inputs.tables[tabs.STAFF],
                 outreach=master.outreach,
                 issues=issues,
                 headline=rollup.headline,
@@ -223,18 +167,111 @@ def compute(
             )
         )
         d.append(f"mails {len(mails)}")
-
     return Computed(
         snapshot=snapshot,
-        records=records,
+        records=inputs.records,
         master=master,
         rollup=rollup,
         mails=mails,
         writes=[],
         state=new_state,
         today=today,
-        tables=tables,
+        tables=inputs.tables,
     )
+
+
+def _read(
+    config: Config,
+    snapshot: Snapshot,
+    external: Sequence[ExternalList],
+    state: State,
+    report: SyncReport,
+    today: dt.date,
+    detail: list[str],
+) -> Inputs:
+    """Every list and every tab people type into; rows of people who asked to be forgotten are left out."""
+    sources = read_sources(snapshot, config, external, today)
+    records, forgotten = suppressed(sources.records, state)
+    tables, table_issues = read_template_tables(snapshot)
+    tables, forgotten_staff = suppressed_tables(tables, state, config.default_region, today)
+    forgotten += forgotten_staff
+    issues = without_rows([*sources.issues, *table_issues], forgotten)  # no Data issue about their cells
+    report.lists = sources.summaries
+    report.rows_read = sum(s.rows for s in sources.summaries)
+    detail += [
+        f"lists {report.lists_read}/{len(sources.summaries)}",
+        f"rows {report.rows_read}",
+        f"records {len(records)}",
+    ]
+    if forgotten:
+        report.forgotten_rows = forgotten
+        report.warnings.append(
+            f"{len(forgotten)} teacher-list/staff row(s) still hold people who asked to be forgotten "
+            f"(ignored by the sync; ask the list owners to delete them): {'; '.join(forgotten[:20])}"
+        )
+        detail.append(f"suppressed {len(forgotten)}")
+    return Inputs(records, tables, sources.responses, issues)
+
+
+def _match(
+    config: Config, inputs: Inputs, state: State, report: SyncReport, today: dt.date, detail: list[str]
+) -> MasterResult:
+    """The master list: records matched into alumni, ids kept, owners chosen, staff rows linked."""
+    try:
+        settings = MatchSettings.from_config(
+            config.matching.upper_threshold,
+            config.matching.lower_threshold,
+            config.matching.estimate_parameters,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"[matching] {exc} — make lower_threshold <= upper_threshold") from exc
+    tables = inputs.tables
+    master = build_master(
+        MasterInput(
+            records=inputs.records,
+            staff=tables[tabs.STAFF],
+            alumni_tab=tables[tabs.ALUMNI],
+            review_tab=tables[tabs.REVIEW],
+            tables=tables,
+            state=state,
+            settings=settings,
+            today=today,
+            default_region=config.default_region,
+        )
+    )
+    report.alumni = len(master.alumni)
+    report.new_alumni = list(master.new_ids)
+    report.merged = list(master.merged)
+    report.split = list(master.split)
+    decision_col = tabs.REVIEW_HEADERS.index("Decision")
+    report.review_pairs = sum(1 for row in master.review_rows if not row[decision_col])  # open queue
+    report.new_review_pairs = master.new_review_pairs
+    detail += [f"alumni {report.alumni}", f"new {len(master.new_ids)}", f"review {report.review_pairs}"]
+    return master
+
+
+def _rollup(
+    config: Config, inputs: Inputs, master: MasterResult, today: dt.date, detail: list[str]
+) -> Rollup:
+    """The guide's tables, from the master list, the engagement records and the template tabs."""
+    planned: dict[str, int] = {}
+    for status in master.outreach:
+        if status.owner:
+            planned[status.owner] = planned.get(status.owner, 0) + 1
+    rollup = build_rollup(
+        RollupInput(
+            alumni=master.alumni,
+            engagements=master.engagements,
+            tables=inputs.tables,
+            planned_approaches=planned,
+            config=config.rollup,
+            today=today,
+            responses=inputs.responses,
+            categories=config.categories,
+        )
+    )
+    detail.append(f"tables {len(rollup.tables)}")
+    return rollup
 
 
 def run_sync(
