@@ -1,6 +1,6 @@
 """The pieces of ``spreadsheets.batchUpdate`` requests (pure: no I/O): A1 notation, cell values
 as Google's ``ExtendedValue`` (never parsed: ``=1+1`` stays text; dates as ISO text), ranges,
-column widths, dropdowns and charts. :mod:`.gsheets_write` plans a commit with them.
+column widths, dropdowns and charts. :mod:`.write` plans a commit with them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ sheet's XML. Same result as ``xlsx_read._rows_as_text(ws.iter_rows())`` on a rea
 worksheet (which builds a Python object per cell and a rich-text object per inline string),
 about 3x faster. Workbook-level parsing (shared strings, styles, date formats) stays openpyxl's.
 It falls back to the plain openpyxl path (``None``) when something is not as expected, so it
-can only change speed, never results. The commit's counterpart is :mod:`.xlsx_splice`.
+can only change speed, never results. The commit's counterpart is :mod:`.splice`.
 """
 
 from __future__ import annotations

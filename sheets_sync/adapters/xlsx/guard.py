@@ -18,7 +18,7 @@ and the parts' first bytes only:
 
 The limits a spreadsheet itself has (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
 :data:`MAX_CELL_CHARS`) and :data:`MAX_GRID_CELLS` are held by the cell reader
-(:mod:`.xlsx_fast`) while it streams. A refused file raises :class:`HostileFileError` (a
+(:mod:`.fast`) while it streams. A refused file raises :class:`HostileFileError` (a
 ``SourceError``: exit 3 for the main workbook, one ``Data issues`` row for a teacher's file).
 """
 

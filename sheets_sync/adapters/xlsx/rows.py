@@ -4,7 +4,7 @@ A big school's commit writes ~300,000 cells (Alumni, Review, Data issues, the st
 Building an openpyxl ``Cell`` for each and serialising it is most of what is left of a commit's
 time, so :func:`data_rows_xml` writes the ``<row>`` elements directly, exactly as openpyxl writes
 them (same inline strings, numbers, date serials and cell formats, registered in the workbook's
-style table through openpyxl). :mod:`.xlsx_splice` appends them to the tab openpyxl saved with its
+style table through openpyxl). :mod:`.splice` appends them to the tab openpyxl saved with its
 header, notes, widths, dropdowns, charts and protection. ``tests/test_xlsx_splice.py`` checks
 the result cell by cell against the plain openpyxl path.
 """

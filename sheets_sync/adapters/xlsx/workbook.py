@@ -1,6 +1,6 @@
 """The local workbook backend (.xlsx via openpyxl): the embedded default.
 
-* ``read()`` — every tab as text (see :mod:`.xlsx_read`), version = sha256 of the file bytes.
+* ``read()`` — every tab as text (see :mod:`.read`), version = sha256 of the file bytes.
 * ``commit()`` — refuses (writes nothing) if the file changed since ``read()`` or a person has it
   open in Excel/LibreOffice; otherwise replaces the service-owned tabs, keeps every other tab as
   it is, and saves atomically with backups in ``.sheets_sync_backups/``.
@@ -114,7 +114,7 @@ class XlsxWorkbook(Workbook):
     def commit(self, snapshot: Snapshot, writes: Sequence[TabWrite]) -> str:
         """Replace the tabs in ``writes``; returns the new version. All or nothing.
 
-        The other tabs' cells are copied over as they are, not re-parsed (:mod:`.xlsx_splice`);
+        The other tabs' cells are copied over as they are, not re-parsed (:mod:`.splice`);
         when that is not possible for a workbook, openpyxl round-trips them."""
         if not self.path.exists():
             self._check_unchanged(snapshot.version)  # says it was moved or deleted

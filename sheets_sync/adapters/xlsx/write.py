@@ -192,7 +192,7 @@ def _chart(ws: Worksheet, spec: ChartSpec) -> None:
 def write_tab(wb: OpenpyxlWorkbook, tw: TabWrite, rows_xml: dict[str, RowsXml] | None = None) -> int:
     """Replace (or create) the tab ``tw.title``; returns the number of cells written. With
     ``rows_xml``, the data rows are not made into openpyxl cells but into XML, put there for
-    :mod:`.xlsx_splice` to add to the saved tab (the header and everything else is openpyxl's)."""
+    :mod:`.splice` to add to the saved tab (the header and everything else is openpyxl's)."""
     index = None
     if tw.title in wb.sheetnames:
         old = wb[tw.title]
@@ -350,7 +350,7 @@ def _format_columns(ws: Worksheet, columns: Sequence[ColumnFormat], header: int)
 
 
 def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
-    """The workbook as an uncompressed .xlsx in memory (for :mod:`.xlsx_splice` to finish)."""
+    """The workbook as an uncompressed .xlsx in memory (for :mod:`.splice` to finish)."""
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)  # as wb.save does
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
