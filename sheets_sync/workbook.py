@@ -50,6 +50,7 @@ class Snapshot:
     grids: Mapping[str, Grid]  # by tab title, in workbook order
     version: str  # xlsx: content hash + mtime; Google: a revision marker; compared at commit
     hidden: frozenset[str] = frozenset()
+    unreadable: Mapping[str, str] = field(default_factory=dict)  # tab -> why it cannot be read
 
     def get(self, title: str) -> Grid | None:
         return self.grids.get(title)

@@ -196,3 +196,25 @@ def with_doctype(old: bytes) -> bytes:
         b'<t xml:space="preserve">', b'<t xml:space="preserve">&e;', 1
     )
     return DOCTYPE + body
+
+
+def retarget(book: Path, title: str, target: str) -> Callable[[bytes], bytes]:
+    """An edit of ``xl/_rels/workbook.xml.rels`` pointing the tab ``title`` at ``target``."""
+    with zipfile.ZipFile(book) as zf:
+        tag = next(
+            m.group(0)
+            for m in re.finditer(rb"<sheet\b[^>]*>", zf.read("xl/workbook.xml"))
+            if b'name="%s"' % title.encode() in m.group(0)
+        )
+    rid = re.search(rb'r:id="([^"]+)"', tag).group(1)  # type: ignore[union-attr]
+
+    def edit(old: bytes) -> bytes:
+        rel = re.compile(rb'(<Relationship\b[^>]*Id="%s"[^>]*Target=")[^"]*(")' % re.escape(rid))
+        new, count = rel.subn(lambda m: m.group(1) + target.encode() + m.group(2), old)
+        if not count:  # Target before Id
+            rel = re.compile(rb'(<Relationship\b[^>]*Target=")[^"]*("[^>]*Id="%s")' % re.escape(rid))
+            new, count = rel.subn(lambda m: m.group(1) + target.encode() + m.group(2), old)
+        assert count == 1
+        return new
+
+    return edit

@@ -176,3 +176,70 @@ def test_teacher_file_past_a_limit_is_one_data_issue(school, tmp_path, capsys):
 def test_an_ordinary_workbook_is_far_inside_the_limits(school):
     snapshot = XlsxWorkbook(school).read()
     assert snapshot.get("List - Ana Ruiz").rows[1][0] == "Eva Lopez"  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- item 17: tabs outside the file
+
+
+OUTSIDE = "../../../../etc/passwd"
+
+
+def declared(book: Path, title: str) -> str | None:
+    """The target the workbook declares for the tab ``title`` (None: no such tab)."""
+    import re
+
+    with zipfile.ZipFile(book) as zf:
+        tags = re.findall(rb"<sheet\b[^>]*>", zf.read("xl/workbook.xml"))
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    for tag in tags:
+        if f'name="{title}"'.encode() in tag:
+            rid = re.search(rb'r:id="([^"]+)"', tag).group(1)  # type: ignore[union-attr]
+            rel = re.search(rb'<Relationship\b[^>]*Id="%s"[^>]*>' % rid, rels).group(0)  # type: ignore[union-attr]
+            return re.search(rb'Target="([^"]*)"', rel).group(1).decode()  # type: ignore[union-attr]
+    return None
+
+
+def test_a_tab_whose_part_is_outside_the_file_is_reported_and_kept(school, tmp_path, capsys):
+    book = hostile_copy(
+        school, tmp_path, {"xl/_rels/workbook.xml.rels": H.retarget(school, "List - Ana Ruiz", OUTSIDE)}
+    )
+    for _ in range(2):  # the second sync reads what the first wrote
+        code, out, err = run_cli("sync", "--workbook", str(book), "--no-mail", capsys=capsys)
+        assert code == 0, err
+        assert "lists read: 0/1" in out
+        issues = [row for row in data_issues(book) if row and row[0] == "List - Ana Ruiz"]
+        assert len(issues) == 1 and "not inside the workbook" in " ".join(issues[0])
+        assert declared(book, "List - Ana Ruiz") == OUTSIDE  # kept as it was by the rewrite
+    assert openpyxl.load_workbook(book, read_only=True)["Alumni"].max_row is not None
+
+
+def test_init_keeps_a_tab_whose_part_is_outside_the_file(school, tmp_path, capsys):
+    book = hostile_copy(
+        school, tmp_path, {"xl/_rels/workbook.xml.rels": H.retarget(school, "List - Ana Ruiz", OUTSIDE)}
+    )
+    code, _, err = run_cli("init", "--workbook", str(book), "-q", capsys=capsys)
+    assert code == 0, err
+    assert declared(book, "List - Ana Ruiz") == OUTSIDE
+
+
+def test_a_teacher_file_with_a_tab_outside_it_is_one_data_issue(school, tmp_path, capsys):
+    src = H.make_list_file(
+        tmp_path / "src.xlsx",
+        {"Students": [H.HEADER, ("Ada Gil", "ada@example.org", "2018")], "More": [H.HEADER]},
+    )
+    bad = H.rewrite(
+        src, tmp_path / "bad.xlsx", {"xl/_rels/workbook.xml.rels": H.retarget(src, "More", OUTSIDE)}
+    )
+    cfg = folder_config(tmp_path, {"Pedro.xlsx": bad})
+    book = tmp_path / "school.xlsx"
+    shutil.copy(school, book)
+    code, _, err = run_cli(
+        "sync", "--config", str(cfg), "--workbook", str(book), "--no-mail", "-q", capsys=capsys
+    )
+    assert code == 0, err
+    issues = [row for row in data_issues(book) if "Pedro.xlsx" in " ".join(row)]
+    assert (
+        len(issues) == 1
+        and "More" in " ".join(issues[0])
+        and "not inside the workbook" in " ".join(issues[0])
+    )

@@ -82,6 +82,12 @@ class Sources:
     responses: list[SurveyResponse] = field(default_factory=list)
 
 
+UNREADABLE_TAB_FIX = (
+    "open the workbook in Excel or LibreOffice: if the tab is there, copy its cells into a new tab "
+    "and delete the broken one; the service keeps the tab as it is meanwhile"
+)
+
+
 def read_lists(
     snapshot: Snapshot, config: Config, external: Sequence[ExternalList], today: dt.date | None = None
 ) -> tuple[list[SourceRecord], list[DataIssue], list[ListSummary]]:
@@ -116,6 +122,24 @@ def read_sources(
                 )
             )
             summaries.append(ListSummary.unreadable(ext.source.name, ext.config.teacher))
+    configured = {lc.tab: lc.teacher for lc in config.lists if lc.tab}
+    for title, why in snapshot.unreadable.items():  # a tab whose cells are not inside the file
+        log.warning("tab %s could not be read: %s", title, why)
+        is_list = title.startswith(tabs.LIST_PREFIX) or title in configured
+        teacher = configured.get(title) or title[len(tabs.LIST_PREFIX) :].strip() if is_list else ""
+        issues.append(
+            DataIssue(
+                tab=title,
+                row=None,
+                column="",
+                value="",
+                problem=why,
+                fix=UNREADABLE_TAB_FIX,
+                list_owner=teacher,
+            )
+        )
+        if is_list:
+            summaries.append(ListSummary.unreadable(title, teacher))
     for grid, lc in progress(grids, "reading lists"):
         if lc.survey:  # students: nobody's list, so no owner and no teacher mail about it
             survey = read_survey(grid, _options(lc, config, "", today))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import IO
@@ -77,8 +78,17 @@ class HostileFileError(SourceError):
 
 
 @dataclass(frozen=True)
+class Dangling:
+    """A tab whose part is not inside the archive, as the workbook declares it."""
+
+    target: str  # the relationship's target, as written
+    external: bool = False  # TargetMode="External"
+    state: str = ""  # hidden / veryHidden, or "" (visible)
+
+
+@dataclass(frozen=True)
 class ArchiveCheck:
-    dangling: dict[str, str] = field(default_factory=dict)  # tab title -> where its part would be
+    dangling: dict[str, Dangling] = field(default_factory=dict)  # tab title -> where it would be
 
 
 def _size(n: int) -> str:
@@ -235,14 +245,14 @@ def workbook_part(zf: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
-def _dangling_tabs(zf: zipfile.ZipFile) -> dict[str, str]:
+def _dangling_tabs(zf: zipfile.ZipFile) -> dict[str, Dangling]:
     """Tab title -> target, for every tab whose part is not inside the archive."""
     names = set(zf.namelist())
     book = workbook_part(zf)
     if book not in names:
         return {}
     rels = _relationships(zf, book)
-    dangling: dict[str, str] = {}
+    dangling: dict[str, Dangling] = {}
     with zf.open(book) as f:
         for _, elem in ElementTree.iterparse(f, events=("end",)):
             if elem.tag == f"{{{_MAIN}}}sheet":
@@ -252,8 +262,53 @@ def _dangling_tabs(zf: zipfile.ZipFile) -> dict[str, str]:
                 _, target, mode = rel
                 resolved = None if mode == "External" else resolve_target(book, target)
                 if resolved is None or resolved not in names:
-                    dangling[elem.get("name", "")] = target
+                    dangling[elem.get("name", "")] = Dangling(
+                        target, mode == "External", elem.get("state", "")
+                    )
             elif elem.tag == f"{{{_MAIN}}}sheets":
                 break
             elem.clear()
     return dangling
+
+
+def put_back(saved: bytes, dangling: dict[str, Dangling]) -> bytes:
+    """The workbook ``saved`` (as openpyxl wrote it, which drops a tab it cannot find) with each
+    ``dangling`` tab declared again as it was: its ``<sheet>`` entry (appended after the others,
+    so no sheet-local name moves) and its relationship with the same target."""
+    import io
+    from xml.sax.saxutils import quoteattr
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved)) as zin:
+        book = workbook_part(zin)
+        rels_name = _rels_name(book)
+        book_xml = zin.read(book).decode("utf-8")
+        rels_xml = zin.read(rels_name).decode("utf-8")
+        ids = [int(m) for m in re.findall(r'sheetId="(\d+)"', book_xml)]
+        sheets, relationships = [], []
+        for n, (title, tab) in enumerate(dangling.items(), start=1):
+            rid = f"rIdKept{n}"
+            state = f" state={quoteattr(tab.state)}" if tab.state else ""
+            sheets.append(
+                f'<sheet xmlns:r="{_REL_NS}" name={quoteattr(title)} sheetId="{max(ids, default=0) + n}"'
+                f'{state} r:id="{rid}"/>'
+            )
+            mode = ' TargetMode="External"' if tab.external else ""
+            relationships.append(
+                f'<Relationship Id="{rid}" Type="{_REL_NS}/worksheet" Target={quoteattr(tab.target)}{mode}/>'
+            )
+        if "</sheets>" not in book_xml or "</Relationships>" not in rels_xml:
+            raise SourceError("the saved workbook has no list of tabs")  # openpyxl always writes one
+        book_xml = book_xml.replace("</sheets>", "".join(sheets) + "</sheets>", 1)
+        rels_xml = rels_xml.replace("</Relationships>", "".join(relationships) + "</Relationships>", 1)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+            for info in zin.infolist():
+                data = (
+                    book_xml.encode("utf-8")
+                    if info.filename == book
+                    else rels_xml.encode("utf-8")
+                    if info.filename == rels_name
+                    else zin.read(info)
+                )
+                zout.writestr(info, data)
+    return out.getvalue()

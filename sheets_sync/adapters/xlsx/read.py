@@ -157,8 +157,8 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
     version = hashlib.sha256(data).hexdigest()
     archive = check_archive(data, path)  # a DTD, past a size budget: refused before parsing
     unreadable = {
-        tab: GUARD_MESSAGES["dangling"].format(tab=tab, target=target)
-        for tab, target in archive.dangling.items()
+        tab: GUARD_MESSAGES["dangling"].format(tab=tab, target=where.target)
+        for tab, where in archive.dangling.items()
         if not tabs or tab in set(tabs)
     }
     try:

@@ -28,6 +28,7 @@ from typing import BinaryIO
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.reader.excel import ExcelReader
 
+from sheets_sync.adapters.xlsx.guard import check_archive, put_back
 from sheets_sync.adapters.xlsx.lock import hold_lock, refuse_if_open_elsewhere
 from sheets_sync.adapters.xlsx.read import XlsxListSource, check_openable, read_xlsx, sources_in_folder
 from sheets_sync.adapters.xlsx.splice import KeptCells, SpliceError, formula_values, strip_kept, without_cells
@@ -82,7 +83,9 @@ class XlsxWorkbook(Workbook):
             len(result.grids),
             sum(len(g.rows) for g in result.grids.values()),
         )
-        return Snapshot(grids=result.grids, version=result.version, hidden=result.hidden)
+        return Snapshot(
+            grids=result.grids, version=result.version, hidden=result.hidden, unreadable=result.unreadable
+        )
 
     def _check_unchanged(self, expected: str | None, data: bytes | None = None) -> None:
         """Refuse unless the file is the one read (``data``: its bytes, when just read)."""
@@ -127,7 +130,9 @@ class XlsxWorkbook(Workbook):
         _ensure_visible_active(wb)
         unchanged = lambda: self._check_unchanged(snapshot.version)  # noqa: E731
         try:
-            atomic_save(_spliced(wb, kept), self.path, backups=self.backups, before_replace=unchanged)
+            atomic_save(
+                _keeping(data, _spliced(wb, kept)), self.path, backups=self.backups, before_replace=unchanged
+            )
         except SpliceError as err:
             log.info("commit: the kept tabs are re-parsed (%s)", err)
             wb = self._load(without_cells(data, replaced))
@@ -136,7 +141,10 @@ class XlsxWorkbook(Workbook):
             _ensure_visible_active(wb)
             results = formula_values(data, replaced)
             atomic_save(
-                _spliced(wb, results, last=True), self.path, backups=self.backups, before_replace=unchanged
+                _keeping(data, _spliced(wb, results, last=True)),
+                self.path,
+                backups=self.backups,
+                before_replace=unchanged,
             )
         self.stats.cells_written += cells
         version = file_version(self.path) or ""
@@ -155,6 +163,7 @@ class XlsxWorkbook(Workbook):
         if existed:
             expected = self._read_version if self._read_version is not None else file_version(self.path)
             data = check_openable(self.path)
+            check_archive(data, self.path)  # a DTD, past the size budget: refused before parsing
             self._check_unchanged(expected, data)
             stripped, kept = strip_kept(data, (), parsed={CHOICES_TAB, *(p.title for p in plans)})
             wb = self._load(stripped)
@@ -178,13 +187,15 @@ class XlsxWorkbook(Workbook):
         cells = apply(wb)
         unchanged = lambda: self._check_unchanged(expected)  # noqa: E731
         try:
-            atomic_save(_spliced(wb, kept), self.path, backups=self.backups, before_replace=unchanged)
+            atomic_save(
+                _keeping(data, _spliced(wb, kept)), self.path, backups=self.backups, before_replace=unchanged
+            )
         except SpliceError as err:
             log.info("init: every tab is parsed (%s)", err)
             wb = self._load(data)
             apply(wb)
             atomic_save(
-                _spliced(wb, formula_values(data), last=True),
+                _keeping(data, _spliced(wb, formula_values(data), last=True)),
                 self.path,
                 backups=self.backups,
                 before_replace=unchanged,
@@ -221,6 +232,24 @@ class _StoredStrings(ExcelReader):  # type: ignore[misc]
         super().read_strings()
         if self.stored is not None and len(self.stored) == len(self.shared_strings):
             self.shared_strings = self.stored
+
+
+def _keeping(data: bytes, content: Content) -> Content:
+    """``content`` with every tab of the original ``data`` whose part is not in the file declared
+    again as it was (openpyxl drops such a tab): ``read`` reports it, no save loses it."""
+    dangling = check_archive(data, "the workbook").dangling if data else {}
+    if not dangling:
+        return content
+
+    def write(f: BinaryIO) -> None:
+        buffer = io.BytesIO()
+        if isinstance(content, OpenpyxlWorkbook):
+            content.save(buffer)
+        else:
+            content(buffer)
+        f.write(put_back(buffer.getvalue(), dangling))
+
+    return write
 
 
 def _spliced(wb: OpenpyxlWorkbook, kept: KeptCells, *, last: bool = False) -> Content:
