@@ -66,7 +66,11 @@ def run_measured(args: list[str], cwd: Path) -> tuple[int, float, float, str]:
         wall = time.perf_counter() - start
         err.seek(0)
         lines = [ln for ln in err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-    first = next((ln for ln in lines if ln.startswith("error:")), lines[-1] if lines else "")
+    wanted = [ln for ln in lines if ln.startswith("error:")] or [
+        ln for ln in lines if "could not be read" in ln
+    ]
+    first = (wanted or lines or [""])[0]
+    first = first.split("could not be read: ", 1)[-1]  # a teacher's file: the Data issues text
     return proc.returncode, usage.ru_maxrss / 1024, wall, first
 
 
