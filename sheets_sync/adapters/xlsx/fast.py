@@ -115,7 +115,15 @@ def sheet_text_rows(
 
     rows: list[tuple[str, ...]] = []
     with source:
-        parser = etree.iterparse(source, events=("end",), tag=_ROW, resolve_entities=False, huge_tree=True)
+        parser = etree.iterparse(
+            source,
+            events=("end",),
+            tag=_ROW,
+            resolve_entities=False,
+            huge_tree=True,
+            remove_comments=True,  # 2 GiB of comments cost no memory
+            remove_pis=True,
+        )
         number = seen = spanned = 0
         for _, row in parser:
             seen += 1
@@ -127,6 +135,8 @@ def sheet_text_rows(
                 )
             if index <= number:  # a row out of order: openpyxl's read-only iteration skips it
                 row.clear()
+                while row.getprevious() is not None:
+                    del row.getparent()[0]
                 continue
             rows.extend(() for _ in range(number + 1, index))
             number = index

@@ -18,13 +18,15 @@ import hashlib
 import logging
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from sheets_sync.adapters.xlsx.fast import sheet_text_rows
 from sheets_sync.adapters.xlsx.guard import MAX_GRID_CELLS, check_archive
@@ -141,6 +143,20 @@ def check_openable(path: Path, data: bytes | None = None) -> bytes:
     return data
 
 
+@contextmanager
+def _no_size_scan() -> Iterator[None]:
+    """openpyxl's read-only worksheet, when its XML has no ``<dimension>``, parses the whole
+    sheet to learn its size as it is loaded (keeping every row element: time and memory follow
+    the file's length, 2 GB for 22 million ``<row r="5"/>``), before any limit can be held. The
+    reader resets the dimensions anyway (it trusts the cells), so the scan is skipped."""
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
 @dataclass(frozen=True)
 class ReadResult:
     grids: dict[str, Grid]  # in workbook order
@@ -162,7 +178,8 @@ def read_xlsx(path: Path, *, location: str = "", tabs: Iterable[str] = ()) -> Re
         if not tabs or tab in set(tabs)
     }
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with _no_size_scan():
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
         raise SourceError(
             f"{path} is damaged and cannot be opened as .xlsx ({type(err).__name__}). "
