@@ -138,7 +138,7 @@ def canonical_snapshot(snapshot: Snapshot) -> Snapshot:
         if title in snapshot.hidden:
             hidden.add(english)
     hidden |= {t for t in snapshot.hidden if t in grids}
-    return Snapshot(grids=grids, version=snapshot.version, hidden=frozenset(hidden))
+    return replace(snapshot, grids=grids, hidden=frozenset(hidden))  # keeps what else it says
 
 
 def real_titles(snapshot: Snapshot | None) -> dict[str, str]:
