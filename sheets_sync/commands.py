@@ -9,12 +9,17 @@ import os
 import socket
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sheets_sync import schema as tabs
 from sheets_sync import wiring
 from sheets_sync.app.report import SyncReport
 from sheets_sync.config import Config
 from sheets_sync.errors import ConfigError, DataIssuesFound, OutputFileError
+
+if TYPE_CHECKING:
+    from sheets_sync.core.ownership import ForeignTab
+    from sheets_sync.workbook import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +81,18 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
         f"init: {workbook.name}: {created} tab(s) created, {edits} cell(s) filled or relabelled; "
         "no entered value lost"
     )
+    for tab in _foreign_outputs(workbook.read()):  # said now, not at 02:00 when sync refuses
+        print(f"warning: {tab.message(before_sync=True)}")
     return 0
+
+
+def _foreign_outputs(raw: Snapshot) -> list[ForeignTab]:
+    from sheets_sync.app.language import canonical_snapshot
+    from sheets_sync.core.ownership import foreign_outputs
+    from sheets_sync.core.state import State
+
+    snapshot = canonical_snapshot(raw)  # output tabs under any language's name
+    return foreign_outputs(snapshot.grids, State.from_grid(snapshot.get(tabs.STATE)))
 
 
 # --------------------------------------------------------------------------- sync
@@ -170,6 +186,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     for issue in issues:
         if issue.row is None:
             print(f"\nproblem: {issue.tab}: {issue.problem} — {issue.fix}")
+    for tab in _foreign_outputs(snapshot):
+        print(f"\nproblem: {tab.message(before_sync=True)}")
     print(f"\n{len(summaries)} list(s), {len(records)} record(s), {len(issues)} data issue(s)")
     return 0
 
@@ -179,20 +197,19 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     """The demo school on the local workbook, or with ``--spreadsheet KEY --emulator STATE.json``
-    on the Google code path against the emulator (no Google account needed)."""
+    on the Google code path against the emulator (no Google account needed). The two never share
+    a file: the Google demo's outbox and factsheet go to the folder named after its state file."""
+    import tempfile
+
     from sheets_sync.demo import generate_school, write_demo_workbook
 
     folder: Path = args.dir
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "alumni-demo.xlsx"
-    for stale in (path, folder / "factsheet.html"):
-        stale.unlink(missing_ok=True)
     today = dt.date.today()  # the demo's events fall in this school year and the ones before
     school_year_end = (
         today.year + 1 if (today.month, today.day) >= config.rollup.school_year_start else today.year
     )
     school = generate_school(args.seed, alumni=args.alumni, school_year_end=school_year_end, as_of=today)
-    write_demo_workbook(path, school)
     if config.school_name == Config.school_name:  # the default: give the demo its own name
         config = replace(config, school_name="Demo VET School")
     if config.backend == "google":
@@ -200,9 +217,17 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
             raise ConfigError(
                 "demo on Google needs --emulator STATE.json: it never writes to a real spreadsheet"
             )
-        wiring.seed_emulator(config, path)
+        config.factsheet_path.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:  # the seed never lands on the .xlsx demo's workbook
+            seed = Path(tmp) / "seed.xlsx"
+            write_demo_workbook(seed, school)
+            wiring.seed_emulator(config, seed)
         where = f"spreadsheet {config.google.spreadsheet} in {config.google.emulator}"
     else:
+        path = folder / "alumni-demo.xlsx"
+        for stale in (path, folder / "factsheet.html"):
+            stale.unlink(missing_ok=True)
+        write_demo_workbook(path, school)
         config = replace(config, workbook=path.resolve())
         where = str(path)
     workbook = wiring.open_workbook(config, create=True)
@@ -211,8 +236,12 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     report = run_once(config)
     print_report(report)
     print()
-    print(f"Open {where} — tabs Alumni, Review, Rollup, Data issues, Sync log")
+    if config.backend == "google":
+        view = config.base_dir / "spreadsheet.xlsx"
+        wiring.save_copy(wiring.open_workbook(config).read(), view)
+        where = f"{view} (a copy of the emulated spreadsheet, to look at; the spreadsheet itself is {where})"
     print(f"Digests: {config.outbox_dir}/   Factsheet: {config.factsheet_path}")
+    print(f"Open {where} — tabs Alumni, Review, Rollup, Data issues, Sync log")
     return 0
 
 

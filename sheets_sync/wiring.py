@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sheets_sync.app.inputs import ExternalList
 from sheets_sync.config import Config, ListConfig
 from sheets_sync.errors import ConfigError, SourceError
-from sheets_sync.workbook import ListSource, Workbook
+from sheets_sync.workbook import ListSource, Snapshot, Workbook
 
 if TYPE_CHECKING:
     from sheets_sync.adapters.mail.queue import MailQueue
@@ -202,3 +202,22 @@ def export_writer() -> Callable[[Mapping[str, Any], Path], None]:
     from sheets_sync.adapters.xlsx.export import write_export_workbook
 
     return write_export_workbook
+
+
+def save_copy(snapshot: Snapshot, path: Path) -> None:
+    """Every visible tab of ``snapshot`` as text in a new .xlsx at ``path`` (written atomically,
+    0600): a copy of an emulated spreadsheet that a person can open."""
+    from openpyxl import Workbook as Book
+
+    from sheets_sync.files import write_atomic
+
+    book = Book()
+    book.remove(book.active)
+    for title, grid in snapshot.grids.items():
+        if title in snapshot.hidden:
+            continue
+        sheet = book.create_sheet(title)
+        for row in grid.rows:
+            sheet.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, book.save)

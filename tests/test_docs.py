@@ -32,7 +32,7 @@ def test_readme_names_every_command_and_tab():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     for command in sub.choices:
-        assert f"run.py {command}" in readme, command
+        assert f"sheets-sync {command}" in readme, command
     for title in (*tabs.TEMPLATE_TABS, *tabs.OUTPUT_TABS):
         assert f"`{title}`" in readme, title
 

@@ -15,6 +15,7 @@ from typing import Any
 from sheets_sync import schema as tabs
 from sheets_sync.app.language import list_teacher
 from sheets_sync.config import Config, ListConfig
+from sheets_sync.core.lists.names import NOT_READ, NOT_READ_FIX, looks_like_list
 from sheets_sync.core.lists.read import ListOptions, read_list
 from sheets_sync.core.lists.tables import Table, read_table
 from sheets_sync.core.model import DataIssue, Grid, ListSummary, SourceRecord
@@ -23,6 +24,13 @@ from sheets_sync.errors import SourceError
 from sheets_sync.workbook import ListSource, Snapshot
 
 log = logging.getLogger(__name__)
+
+
+# Messages (kept together for translation). A fix mailed to a teacher never says "edit the config".
+EXTERNAL_UNREADABLE_FIX = (
+    "if the file is open in Excel, close it; if it was moved, renamed or is no longer shared, tell the "
+    "alumni office where it is now (they keep the list of files the service reads)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,21 +50,43 @@ def progress(items: Sequence[Any], label: str) -> Any:
     return tqdm(items, desc=label, unit="list", leave=False, file=sys.stderr)
 
 
+_SERVICE_TABS = frozenset((*tabs.TEMPLATE_TABS, *tabs.OUTPUT_TABS))
+
+
 def list_grids(snapshot: Snapshot, config: Config) -> list[tuple[Grid, ListConfig]]:
-    """Every list inside the main workbook: ``List - <teacher>`` tabs, config ``tab`` lists and
-    surveys (the ``Pre-graduation survey`` tab, ``[[surveys]]`` tabs, Google Forms responses tabs
-    recognised by their headers)."""
+    """Every list inside the main workbook: ``List - <teacher>`` tabs (the word for list in any of
+    the five languages, any case, spacing or dash), config ``tab`` lists and surveys (the
+    ``Pre-graduation survey`` tab, ``[[surveys]]`` tabs, Google Forms responses tabs recognised by
+    their headers)."""
     by_tab = {lc.tab: lc for lc in config.lists if lc.tab}
-    known = {*tabs.TEMPLATE_TABS, *tabs.OUTPUT_TABS}
     found: list[tuple[Grid, ListConfig]] = []
     for title, grid in snapshot.grids.items():
         if title in by_tab:
             found.append((grid, by_tab[title]))
-        elif (teacher := list_teacher(title)) is not None:  # "List - Ana", "Lista - Ana", "Lijst - Ana"...
+        elif (teacher := list_teacher(title)) is not None and title not in _SERVICE_TABS:
             found.append((grid, ListConfig(teacher=teacher, tab=title)))
-        elif title == tabs.SURVEY and len(grid.rows) > 1 or title not in known and is_survey(grid):
+        elif title == tabs.SURVEY and len(grid.rows) > 1 or title not in _SERVICE_TABS and is_survey(grid):
             found.append((grid, ListConfig(teacher="", tab=title, survey=True)))
     return found
+
+
+def unread_list_tabs(snapshot: Snapshot, config: Config) -> list[str]:
+    """Tabs whose name looks like a teacher list (``Lista Ana``, ``Ana's list``) that are not read."""
+    read = {grid.title for grid, _ in list_grids(snapshot, config)}
+    return [
+        title
+        for title in snapshot.grids
+        if title not in read and title not in _SERVICE_TABS and looks_like_list(title)
+    ]
+
+
+def unread_list_issues(titles: Sequence[str]) -> list[DataIssue]:
+    return [
+        DataIssue(
+            tab=title, row=None, column="", value="", problem=NOT_READ, fix=NOT_READ_FIX.format(title=title)
+        )
+        for title in titles
+    ]
 
 
 def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None) -> ListOptions:
@@ -64,7 +94,8 @@ def _options(lc: ListConfig, config: Config, teacher: str, today: dt.date | None
         teacher=teacher,
         header_row=lc.header_row,
         columns=dict(lc.columns),
-        region=lc.region or config.default_region,
+        region=lc.region,
+        default_region=config.default_region,
         language=lc.language,
         today=today,
         categories=config.categories,
@@ -103,6 +134,7 @@ def read_sources(
     out = Sources()
     records, issues, summaries = out.records, out.issues, out.summaries
     grids = list_grids(snapshot, config)
+    issues.extend(unread_list_issues(unread_list_tabs(snapshot, config)))
     for ext in external:
         try:
             for grid in ext.source.read_grids():
@@ -116,8 +148,7 @@ def read_sources(
                     column="",
                     value="",
                     problem=f"the list could not be read: {exc}",
-                    fix="check the path/sharing in the config's [[lists]] entry, close the file if it is open "
-                    "in Excel, then run again",
+                    fix=EXTERNAL_UNREADABLE_FIX,
                     list_owner=ext.config.teacher,
                 )
             )

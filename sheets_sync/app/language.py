@@ -20,6 +20,7 @@ from dataclasses import replace
 from sheets_sync import i18n
 from sheets_sync import schema as tabs
 from sheets_sync.config.model import Config
+from sheets_sync.core.lists import names
 from sheets_sync.core.model import Grid
 from sheets_sync.core.provision.plan import OUTPUT_CHOICES, OUTPUT_HEADERS, find_header_row
 from sheets_sync.core.provision.templates import load_template
@@ -37,14 +38,9 @@ def english_tab(title: str) -> str | None:
 
 
 def list_teacher(title: str) -> str | None:
-    """``"Lijst - Ana"`` -> ``"Ana"``: a teacher list tab in any language (None: not one)."""
-    for prefix in i18n.all_translations(i18n.TAB, tabs.LIST_PREFIX):
-        if title[: len(prefix)].casefold() == prefix.casefold():
-            return title[len(prefix) :].strip()
-        bare = prefix.strip()  # "Lista -Ana", "Lista-Ana": spacing as typed
-        if i18n.fold(title).startswith(i18n.fold(bare)) and len(title) > len(bare):
-            return title[len(bare) :].strip(" -")
-    return None
+    """``"Lijst - Ana"`` -> ``"Ana"``: a teacher list tab in any language, any case, spacing or dash
+    (None: not one). The words are the five languages' and the catalogs' (a sixth language)."""
+    return names.list_teacher(title, i18n.all_translations(i18n.TAB, tabs.LIST_PREFIX))
 
 
 def workbook_language(snapshot: Snapshot | None) -> str:

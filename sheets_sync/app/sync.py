@@ -21,16 +21,24 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sheets_sync import schema as tabs
-from sheets_sync.app.inputs import ExternalList, dedupe_issues, read_sources, read_template_tables
+from sheets_sync.app.inputs import (
+    ExternalList,
+    dedupe_issues,
+    read_sources,
+    read_template_tables,
+    unread_list_tabs,
+)
 from sheets_sync.app.language import canonical_snapshot, localise_writes, school_language
 from sheets_sync.app.outputs import build_writes
 from sheets_sync.app.report import StepTiming, SyncReport
 from sheets_sync.config import Config
 from sheets_sync.core.digest.build import DigestInput, Mail, plan_digests
+from sheets_sync.core.lists.names import NOT_READ_WARNING
 from sheets_sync.core.lists.tables import Table
 from sheets_sync.core.master.build import MasterInput, MasterResult, build_master
 from sheets_sync.core.matching.link import MatchSettings
 from sheets_sync.core.model import DataIssue, SourceRecord
+from sheets_sync.core.ownership import claim, foreign_outputs
 from sheets_sync.core.privacy import suppressed, suppressed_tables, without_rows
 from sheets_sync.core.rollup.build import Rollup, RollupInput, build_rollup
 from sheets_sync.core.state import State
@@ -197,6 +205,7 @@ def _read(
     forgotten += forgotten_staff
     issues = without_rows([*sources.issues, *table_issues], forgotten)  # no Data issue about their cells
     report.lists = sources.summaries
+    report.warnings += [NOT_READ_WARNING.format(title=t) for t in unread_list_tabs(snapshot, config)]
     report.rows_read = sum(s.rows for s in sources.summaries)
     detail += [
         f"lists {report.lists_read}/{len(sources.summaries)}",
@@ -305,7 +314,6 @@ def run_sync(
             snapshot = workbook.read()
         d.append(f"tabs {len(snapshot.grids)}")
     report.message = message
-
     if outbox is not None and not dry_run:
         with steps.step("deliver") as d:  # mails queued by earlier runs whose commit went through
             earlier = State.from_grid(snapshot.get(tabs.STATE))
@@ -316,6 +324,9 @@ def run_sync(
 
     language = school_language(config, snapshot)
     raw, snapshot = snapshot, canonical_snapshot(snapshot)  # the core reads English names and choices
+    foreign = foreign_outputs(snapshot.grids, State.from_grid(snapshot.get(tabs.STATE)))
+    if foreign:  # a school's own tab under an output name: never overwritten (before any mail is queued)
+        raise ConfigError([tab.message() for tab in foreign])
     computed = compute(config, snapshot, external, report, today=today, charts=charts)
     report.outcome = "ok-with-issues" if report.issues else "ok"
     if dry_run:
@@ -335,6 +346,9 @@ def run_sync(
 
     report.finished = dt.datetime.now(dt.timezone.utc)
     report.api_calls = api_calls(workbook.commit_calls)  # + the commit, for the Sync log row
+    adopted = claim(computed.state, tabs.OUTPUT_TABS, today)  # recorded in the same commit as the tabs
+    if adopted:
+        log.info("output tabs recorded as the service's own: %s", ", ".join(adopted))
     computed.writes = build_writes(
         snapshot,
         computed.master,

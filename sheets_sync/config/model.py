@@ -117,11 +117,13 @@ class Config:
 
     @property
     def base_dir(self) -> Path:
-        """Where outbox/, factsheet.html and backups go by default."""
+        """Where outbox/, factsheet.html and backups go by default: next to the workbook; for an
+        emulated spreadsheet a folder named after its state file (``demo/google-state/`` for
+        ``demo/google-state.json``), so it never shares outputs with a workbook beside it."""
         if self.workbook is not None:
             return self.workbook.parent
         if self.google.emulator is not None:
-            return self.google.emulator.parent
+            return self.google.emulator.parent / self.google.emulator.stem
         return Path.cwd()
 
     @property

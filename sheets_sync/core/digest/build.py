@@ -29,6 +29,8 @@ from jinja2 import Environment
 
 from sheets_sync.config.model import DigestConfig
 from sheets_sync.core.digest.items import (
+    FIXES_ALL_MAILED,
+    FIXES_SOME_NOT_MAILED,
     OPTED_OUT,
     Box,
     StaffMember,
@@ -37,6 +39,7 @@ from sheets_sync.core.digest.items import (
     collect_issues,
     collect_outreach,
     fingerprint,
+    fixes_go_to,
     items_of,
     office_recipients,
     one_line,
@@ -287,8 +290,11 @@ def _office_mail(
         )
         return None
     by_list: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    owners: dict[str, str] = {}
     for issue in inp.issues:
         by_list[issue.tab][0] += 1
+        owners.setdefault(issue.tab, issue.list_owner)
+    delivery = {t: fixes_go_to(owners[t], staff, inp.config.teacher_digests) for t in by_list}
     charts = [c for c in DIGEST_CHARTS if c in inp.charts] or sorted(inp.charts)[:1]
     ids = list(backlog.get("ids", []))
     merges = list(backlog.get("merges", []))
@@ -307,7 +313,10 @@ def _office_mail(
         "new_review_pairs": report.new_review_pairs,
         "review_link": inp.review_link,
         "issues_total": len(inp.issues),
-        "issues_by_list": sorted(((t, n[0]) for t, n in by_list.items()), key=lambda x: (-x[1], x[0])),
+        "issues_by_list": sorted(
+            ((t, n[0], delivery[t][0]) for t, n in by_list.items()), key=lambda x: (-x[1], x[0])
+        ),
+        "issues_note": FIXES_ALL_MAILED if all(ok for _, ok in delivery.values()) else FIXES_SOME_NOT_MAILED,
         "headline": headline_figures(inp.headline),
         "school_year": str(inp.headline.get("school_year", "")),
         "charts": [(content_id(c), c.replace("_", " ").capitalize()) for c in charts],

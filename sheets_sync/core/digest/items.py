@@ -20,6 +20,17 @@ from sheets_sync.core.text.fold import fold
 from sheets_sync.schema import OFFICE_ROLES
 
 OPTED_OUT = "opted out — do not contact"
+# Who receives a list's fixes (office digest, "Data issues by list"); kept together for translation.
+FIXES_MAILED = "mailed to {name}"
+FIXES_NO_OWNER = "nobody: no list owner"
+FIXES_OFF = "nobody: teacher digests are off"
+FIXES_NO_EMAIL = "nobody: {name} has no email in Staff"
+FIXES_DECLINED = "nobody: {name} has Receives digest = No"
+FIXES_ALL_MAILED = "Each teacher receives their own list of fixes; all are in the Data issues tab."
+FIXES_SOME_NOT_MAILED = (
+    'Fixes marked "nobody" reach no teacher: pass them on, or fill in the teacher\'s Staff row. '
+    "All are in the Data issues tab."
+)
 _ADDRESS = re.compile(r"[^@\s,;<>\"()]+@[^@\s,;<>\"()]+\.[^@\s,;<>\"()]+")
 
 
@@ -221,3 +232,18 @@ def items_of(b: Box, kind: str) -> list[str]:
     if kind == "owner":
         return [i["key"] for i in b.loopins] + [k for f in b.found for k in f["keys"]]
     return [i["key"] for i in b.issues]
+
+
+def fixes_go_to(owner: str, staff: Mapping[str, StaffMember], teacher_digests: bool) -> tuple[str, bool]:
+    """Who receives the fixes of a list whose owner is ``owner``: (the words, whether anybody does)."""
+    name = clean(owner)
+    if not name:
+        return FIXES_NO_OWNER, False
+    if not teacher_digests:
+        return FIXES_OFF, False
+    member = staff.get(fold(name))
+    if member is None or not member.email:
+        return FIXES_NO_EMAIL.format(name=name), False
+    if not member.receives_digest:
+        return FIXES_DECLINED.format(name=name), False
+    return FIXES_MAILED.format(name=member.name), True

@@ -148,12 +148,34 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "nl": "laatste contact, laatst gesproken, laatste contactdatum, laatst gecontacteerd",
         "et": "viimane kontakt, viimati suheldud, viimane kontakt kuupaev, viimati",
     },
-    "consent": {
-        "en": "consent, gdpr, gdpr consent, opt in, permission, may contact, opted in",
-        "es": "consentimiento, rgpd, lopd, autorizacion, acepta, permiso, acepta contacto",
-        "it": "consenso, privacy, autorizzazione, liberatoria, consenso privacy",
-        "nl": "toestemming, avg, akkoord, privacy toestemming",
-        "et": "nousolek, isikuandmete tootlemise nousolek, luba, nous",
+    "consent": {  # also the keep-in-touch question as a column header ("¿Quiere recibir info?")
+        "en": (
+            "consent, gdpr, gdpr consent, opt in, permission, may contact, opted in, keep in touch, "
+            "stay in touch, receive info, receive information, receive news, receive updates, "
+            "wants to receive, want to receive, happy to be contacted, can we contact, may we contact, "
+            "ok to contact, contact ok, agrees to be contacted, newsletter, mailing list"
+        ),
+        "es": (
+            "consentimiento, rgpd, lopd, autorizacion, acepta, permiso, acepta contacto, recibir info, "
+            "recibir informacion, recibir noticias, quiere recibir, desea recibir, acepta recibir, "
+            "mantener contacto, seguir en contacto, mantenerse en contacto, podemos contactar, "
+            "se le puede contactar, contactable"
+        ),
+        "it": (
+            "consenso, privacy, autorizzazione, liberatoria, consenso privacy, ricevere informazioni, "
+            "ricevere info, ricevere notizie, vuole ricevere, desidera ricevere, restare in contatto, "
+            "rimanere in contatto, mantenere i contatti, possiamo contattarla, contattabile"
+        ),
+        "nl": (
+            "toestemming, avg, akkoord, privacy toestemming, op de hoogte blijven, op de hoogte houden, "
+            "informatie ontvangen, info ontvangen, nieuws ontvangen, contact houden, in contact blijven, "
+            "contact opnemen, mogen wij contact opnemen, mag contact opnemen, nieuwsbrief"
+        ),
+        "et": (
+            "nousolek, isikuandmete tootlemise nousolek, luba, nous, infot saada, soovib infot, "
+            "soovite infot, uudiseid saada, uudiskiri, uhendust hoida, kontakti hoida, "
+            "voib uhendust votta, tohib uhendust votta"
+        ),
     },
     "notes": {
         "en": "notes, note, comments, comment, remarks, observations, info, other info",

@@ -36,7 +36,10 @@ class ListOptions:
     teacher: str
     header_row: int | None = None  # 1-based as a person sees it; None = detect in the first 10 rows
     columns: Mapping[str, str] = field(default_factory=dict)  # header as written -> field or "ignore"
-    region: str = "ES"  # default phone region (ISO 3166 alpha-2)
+    # phone region (ISO 3166 alpha-2) set for this list; None: the region of the list's detected
+    # language (es ES, it IT, nl NL, et EE; English says nothing about a country), else default_region
+    region: str | None = None
+    default_region: str = "ES"  # the school's
     language: str | None = None  # en es it nl et hint; None = guess from the headers
     today: dt.date | None = None  # "the future" for date checks; None = date.today()
     categories: tuple[str, ...] = ()  # the school's own alumni categories ([school] categories)
@@ -48,6 +51,19 @@ class ListResult:
     issues: list[DataIssue]
     summary: ListSummary
 
+
+# Messages (kept together for translation). Fixes are for the list's owner: never "edit the config".
+UNMAPPED = "column not read: its header names nothing the service knows, so its cells are kept but not used"
+UNMAPPED_FIX = (
+    "if it holds consent, contact details, a year, a qualification or a role, give it a clearer header "
+    "(e.g. {examples}); if it is only for you, nothing to do (the alumni office can mark it as ignored)"
+)
+UNMAPPED_EXAMPLES = "'Consent', 'Phone', 'Graduation year', 'Role'"
+NO_HEADER_FIX = (
+    "give the list a header row in its first {rows} rows with words such as {words} (English, "
+    "Spanish, Italian, Dutch or Estonian); the alumni office can also point the service at the "
+    "header row (docs/lists.md)"
+)
 
 _REGION_LANGUAGE = {region: language for language, region in norm.LANGUAGE_REGION.items()}
 _LITERAL = frozenset({"consent", "strength"})  # "-", "x", "✓", "***" mean something there
@@ -73,9 +89,12 @@ class _RowReader:
         self.options = options
         self.today = options.today or dt.date.today()
         self.language = match.language
-        self.name_language = match.language or _REGION_LANGUAGE.get(options.region.upper())
-        self.region = options.region.upper()
-        fallback = norm.LANGUAGE_REGION.get(match.language or "")
+        school = options.default_region.upper()
+        spoken = norm.LANGUAGE_REGION.get(match.language or "") if match.language != "en" else None
+        self.name_language = match.language or _REGION_LANGUAGE.get((options.region or school).upper())
+        self.region = (options.region or spoken or school).upper()
+        # a number not valid in the list's region is tried in the other one it may come from
+        fallback = (spoken or school) if options.region else school
         self.fallback_region = fallback if fallback != self.region else None
         self.columns = match.columns
         self.by_index = {c.index: c for c in match.columns}
@@ -227,12 +246,9 @@ def _unreadable(grid: Grid, options: ListOptions, why: str) -> ListResult:
         column="",
         value="",
         problem=why,
-        fix=(
-            f"give the list a header row in its first {SCAN_ROWS} rows with words such as {words} "
-            "(English, Spanish, Italian, Dutch or Estonian), or set header_row and [lists.columns] "
-            "for this list in the config"
-        ),
-        list_owner=options.teacher,
+        fix=NO_HEADER_FIX.format(rows=SCAN_ROWS, words=words),
+        # a header_row set in the config is the office's to correct, not the teacher's
+        list_owner="" if options.header_row is not None else options.teacher,
     )
     summary = ListSummary.unreadable(grid.ref_title, options.teacher, options.language)
     return ListResult(records=[], issues=[issue], summary=summary)
@@ -255,7 +271,11 @@ def read_list(grid: Grid, options: ListOptions) -> ListResult:
         return _unreadable(grid, options, why)
     reader = _RowReader(grid, match, options)
     records: list[SourceRecord] = []
-    issues: list[DataIssue] = []
+    issues: list[DataIssue] = [
+        reader.issue(match.row + 1, c.header, "", UNMAPPED, UNMAPPED_FIX.format(examples=UNMAPPED_EXAMPLES))
+        for c in match.columns
+        if not c.field and c.header.strip()
+    ]
     rows_read = 0
     for index in range(match.row + 1, len(grid.rows)):
         cells = grid.rows[index]

@@ -20,6 +20,11 @@ from sheets_sync.core.text.normalise import EXCEL_NUMBER, Parsed, quote, short_c
 log = logging.getLogger(__name__)
 
 
+# Messages (kept together for translation). The fix is for the list's owner: never "edit the config".
+PHONE_INVALID = "not a valid phone number for {region}"
+PHONE_FIX = "write it with its country code, e.g. {example}"
+
+
 def _found(text: str, found: list[str], bad: list[str], problem: str, fix: str) -> Parsed[tuple[str, ...]]:
     """What a cell of emails or phones gave: the values found, and the parts that are not one
     (a cell with nothing recognisable is all bad) quoted in the problem."""
@@ -196,9 +201,14 @@ def phones(text: str, region: str = "ES", fallback_region: str | None = None) ->
         elif e164 not in found:
             found.append(e164)
     return _found(
-        text,
-        found,
-        bad,
-        f"not a valid phone number for {region}",
-        "write it with its country code, e.g. +34 612 345 678, or set region for this list in the config",
+        text, found, bad, PHONE_INVALID.format(region=region), PHONE_FIX.format(example=example(region))
     )
+
+
+@lru_cache(maxsize=64)
+def example(region: str) -> str:
+    """A mobile number of ``region`` as people write it internationally (``+372 5123 4567``)."""
+    number = phonenumbers.example_number_for_type(region.upper(), phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        return "+<country code> <number>"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

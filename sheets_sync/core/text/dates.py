@@ -1,7 +1,8 @@
 """The one date reader: every date a person types, in a teacher's list or a recording sheet.
 
-Day first always (European schools), ISO, spreadsheet serial numbers, month names in the five
-languages. :mod:`.normalise` turns its answer into a ``Parsed`` with a fix; the rollups take the date.
+Day first always (European schools), ISO, month names in the five languages; never a bare number
+(a date cell reaches the core as a date: both readers convert it).
+:mod:`.normalise` turns its answer into a ``Parsed`` with a fix; the rollups take the date.
 """
 
 from __future__ import annotations
