@@ -87,12 +87,13 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
 
 
 def _foreign_outputs(raw: Snapshot) -> list[ForeignTab]:
-    from sheets_sync.app.language import canonical_snapshot
+    from sheets_sync.app.language import canonical_snapshot, real_titles
     from sheets_sync.core.ownership import foreign_outputs
     from sheets_sync.core.state import State
 
     snapshot = canonical_snapshot(raw)  # output tabs under any language's name
-    return foreign_outputs(snapshot.grids, State.from_grid(snapshot.get(tabs.STATE)))
+    state = State.from_grid(snapshot.get(tabs.STATE))
+    return foreign_outputs(snapshot.grids, state, shown=real_titles(raw))
 
 
 # --------------------------------------------------------------------------- sync

@@ -94,3 +94,13 @@ def test_init_says_what_sync_will_refuse_and_sync_exits_2(tmp_path):
     sync = run("sync")
     assert sync.returncode == 2 and "'Alumni'" in sync.stderr
     assert _cells(school, tabs.ALUMNI)[:2] == [tuple(r) for r in NOTES]
+
+
+def test_a_schools_own_tab_under_a_translated_output_name_is_refused_by_that_name(tmp_path):
+    """In a Spanish workbook the master list is 'Antiguo alumnado': a school's own tab so named is
+    the school's, and the message names it as the school wrote it."""
+    school = School.create("xlsx", tmp_path, {**LIST, "Antiguo alumnado": NOTES})
+    school.init()
+    with pytest.raises(ConfigError, match="'Antiguo alumnado'"):
+        school.sync()
+    assert _cells(school, "Antiguo alumnado")[:2] == [tuple(r) for r in NOTES]

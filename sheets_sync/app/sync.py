@@ -28,7 +28,7 @@ from sheets_sync.app.inputs import (
     read_template_tables,
     unread_list_tabs,
 )
-from sheets_sync.app.language import canonical_snapshot, localise_writes, school_language
+from sheets_sync.app.language import canonical_snapshot, localise_writes, real_titles, school_language
 from sheets_sync.app.outputs import build_writes
 from sheets_sync.app.report import StepTiming, SyncReport
 from sheets_sync.config import Config
@@ -324,7 +324,9 @@ def run_sync(
 
     language = school_language(config, snapshot)
     raw, snapshot = snapshot, canonical_snapshot(snapshot)  # the core reads English names and choices
-    foreign = foreign_outputs(snapshot.grids, State.from_grid(snapshot.get(tabs.STATE)))
+    foreign = foreign_outputs(
+        snapshot.grids, State.from_grid(snapshot.get(tabs.STATE)), shown=real_titles(raw)
+    )
     if foreign:  # a school's own tab under an output name: never overwritten (before any mail is queued)
         raise ConfigError([tab.message() for tab in foreign])
     computed = compute(config, snapshot, external, report, today=today, charts=charts)

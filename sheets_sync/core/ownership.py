@@ -67,17 +67,19 @@ WHAT = "{rows} filled row(s); row 1: {first}"
 class ForeignTab:
     """An existing tab under an output tab's name that the service did not create."""
 
-    title: str
+    title: str  # the output tab's (English) name
     filled_rows: int
     first_row: tuple[str, ...]
+    shown: str = ""  # the name it has in this workbook (a translated one), when it differs
 
     def message(self, *, before_sync: bool = False) -> str:
         first = " | ".join(c for c in self.first_row if c.strip())[:80] or "(blank)"
         what = WHAT.format(rows=self.filled_rows, first=repr(first))
         role = ROLES.get(self.title, "output")
-        suggestion = f"{self.title} (own)"
-        way_out = (WAY_OUT_BEFORE if before_sync else WAY_OUT).format(suggestion=suggestion, title=self.title)
-        return f"{FOREIGN.format(title=self.title, what=what, role=role)} — {way_out}"
+        title = self.shown or self.title
+        suggestion = f"{title} (own)"
+        way_out = (WAY_OUT_BEFORE if before_sync else WAY_OUT).format(suggestion=suggestion, title=title)
+        return f"{FOREIGN.format(title=title, what=what, role=role)} — {way_out}"
 
 
 def _filled(grid: Grid) -> list[tuple[str, ...]]:
@@ -97,9 +99,13 @@ def looks_like_ours(title: str, grid: Grid) -> bool:
 
 
 def foreign_outputs(
-    grids: Mapping[str, Grid], state: State, titles: Iterable[str] = tabs.OUTPUT_TABS
+    grids: Mapping[str, Grid],
+    state: State,
+    titles: Iterable[str] = tabs.OUTPUT_TABS,
+    shown: Mapping[str, str] | None = None,
 ) -> list[ForeignTab]:
-    """The existing output tabs the service may not rewrite (empty: all clear)."""
+    """The existing output tabs the service may not rewrite (empty: all clear). ``grids`` by
+    English name; ``shown``: English name -> the tab's name in the workbook, for the message."""
     owned = state.keys(OWNED)
     found = []
     for title in titles:
@@ -107,7 +113,10 @@ def foreign_outputs(
         if grid is None or title in owned or looks_like_ours(title, grid):
             continue
         rows = _filled(grid)
-        found.append(ForeignTab(title, len(rows), tuple(rows[0]) if rows else ()))
+        real = (shown or {}).get(title, title)
+        found.append(
+            ForeignTab(title, len(rows), tuple(rows[0]) if rows else (), real if real != title else "")
+        )
     return found
 
 
