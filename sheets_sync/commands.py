@@ -9,17 +9,12 @@ import os
 import socket
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sheets_sync import schema as tabs
 from sheets_sync import wiring
 from sheets_sync.app.report import SyncReport
 from sheets_sync.config import Config
 from sheets_sync.errors import ConfigError, DataIssuesFound, OutputFileError
-
-if TYPE_CHECKING:
-    from sheets_sync.core.ownership import ForeignTab
-    from sheets_sync.workbook import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -81,19 +76,9 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
         f"init: {workbook.name}: {created} tab(s) created, {edits} cell(s) filled or relabelled; "
         "no entered value lost"
     )
-    for tab in _foreign_outputs(workbook.read()):  # said now, not at 02:00 when sync refuses
+    for tab in wiring.foreign_output_tabs(workbook.read()):  # said now, not at 02:00 when sync refuses
         print(f"warning: {tab.message(before_sync=True)}")
     return 0
-
-
-def _foreign_outputs(raw: Snapshot) -> list[ForeignTab]:
-    from sheets_sync.app.language import canonical_snapshot, real_titles
-    from sheets_sync.core.ownership import foreign_outputs
-    from sheets_sync.core.state import State
-
-    snapshot = canonical_snapshot(raw)  # output tabs under any language's name
-    state = State.from_grid(snapshot.get(tabs.STATE))
-    return foreign_outputs(snapshot.grids, state, shown=real_titles(raw))
 
 
 # --------------------------------------------------------------------------- sync
@@ -187,7 +172,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     for issue in issues:
         if issue.row is None:
             print(f"\nproblem: {issue.tab}: {issue.problem} — {issue.fix}")
-    for tab in _foreign_outputs(snapshot):
+    for tab in wiring.foreign_output_tabs(snapshot):
         print(f"\nproblem: {tab.message(before_sync=True)}")
     print(f"\n{len(summaries)} list(s), {len(records)} record(s), {len(issues)} data issue(s)")
     return 0

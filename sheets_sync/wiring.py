@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sheets_sync import schema as tabs
 from sheets_sync.app.inputs import ExternalList
 from sheets_sync.config import Config, ListConfig
 from sheets_sync.errors import ConfigError, SourceError
@@ -20,6 +21,7 @@ from sheets_sync.workbook import ListSource, Snapshot, Workbook
 
 if TYPE_CHECKING:
     from sheets_sync.adapters.mail.queue import MailQueue
+    from sheets_sync.core.ownership import ForeignTab
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +78,21 @@ def provision(
         snapshot = None  # a workbook that does not exist yet
     lang = language or workbook_language(snapshot)
     grids = snapshot.grids if snapshot else None
-    plans = plan_all(grids, categories=categories, language=lang) + plan_renames(grids, lang)
+    theirs = {t.title for t in foreign_output_tabs(snapshot)} if snapshot else set()  # never relabelled
+    plans = plan_all(grids, categories=categories, language=lang) + plan_renames(grids, lang, theirs)
     workbook.provision(plans)
     return sum(p.create for p in plans), sum(len(p.edits) for p in plans)  # relabels count as filled
+
+
+def foreign_output_tabs(raw: Snapshot) -> list[ForeignTab]:
+    """Tabs under an output name (in any language) that the service did not create: the school's."""
+    from sheets_sync.app.language import canonical_snapshot, real_titles
+    from sheets_sync.core.ownership import foreign_outputs
+    from sheets_sync.core.state import State
+
+    snapshot = canonical_snapshot(raw)
+    state = State.from_grid(snapshot.get(tabs.STATE))
+    return foreign_outputs(snapshot.grids, state, shown=real_titles(raw))
 
 
 def _xlsx_sources(lc: ListConfig) -> list[ListSource]:

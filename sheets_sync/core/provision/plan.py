@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sheets_sync import i18n
@@ -260,14 +260,19 @@ OUTPUT_HEADERS: dict[str, tuple[str, ...]] = {
 OUTPUT_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {tabs.REVIEW: {"Decision": tabs.REVIEW_DECISIONS}}
 
 
-def plan_renames(snapshot: Mapping[str, Grid] | None, language: str) -> list[ProvisionPlan]:
+def plan_renames(
+    snapshot: Mapping[str, Grid] | None, language: str, skip: Collection[str] = ()
+) -> list[ProvisionPlan]:
     """``init --language`` on the service-owned tabs: a tab named in another language gets the
     school language's name, its header row and its staff-entered choices (``Decision``) are
-    relabelled; the next sync rewrites the rest in the new language."""
+    relabelled; the next sync rewrites the rest in the new language. ``skip``: output names
+    (English) whose tab is the school's own, not the service's (never touched)."""
     grids: Mapping[str, Grid] = snapshot or {}
     outputs = tuple(t for t in tabs.OUTPUT_TABS if t != tabs.STATE)
     plans = []
     for english in outputs:
+        if english in skip:
+            continue
         target = i18n.translate(language, i18n.TAB, english)
         grid = grids.get(target)
         if grid is None:
