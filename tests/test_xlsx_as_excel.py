@@ -298,6 +298,26 @@ def test_control_characters_are_cleaned_from_written_values(tmp_path: Path) -> N
     assert rows == ["Bo Ek", "nulbyte", "bell", "half \ufffd pair", "sep x"]
 
 
+def test_the_subject_access_export_cleans_control_characters_too(tmp_path: Path) -> None:
+    """A name decoded from _x000B_ reaches the export workbook as U+000B: openpyxl would refuse it."""
+    from sheets_sync.adapters.xlsx.export import write_export_workbook
+
+    name = "Bo\x0b Ek\x1fLind"
+    data = {
+        "master_record": {"Name": name, "Emails": ["bo@example.com"]},
+        "source_rows": [{"ref": "List - Escapes!2", "teacher": "Escapes", "as_entered": {"Full name": name}}],
+        "review": [],
+        "outreach": [],
+        "engagements": [],
+        "staff_rows": [],
+    }
+    path = tmp_path / "export.xlsx"
+    write_export_workbook(data, path)
+    grids = read_xlsx(path).grids
+    assert grids["Master record"].rows[1] == ("Name", "Bo  Ek Lind")
+    assert grids["Source rows"].rows[1][2] == "Bo  Ek Lind"
+
+
 # --------------------------------------------------------------------------- 3. Excel's limits
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from openpyxl import Workbook as XlsxBook
 
+from sheets_sync.adapters.xlsx.text import excel_text
+from sheets_sync.adapters.xlsx.write import set_value
 from sheets_sync.files import write_atomic
 
 
@@ -45,8 +47,10 @@ def write_export_workbook(data: Mapping[str, Any], path: Path) -> None:
 
 
 def _append_text(ws: Any, values: Sequence[Any]) -> None:
-    """Append a row; every string stays a string (no formula from a list cell)."""
-    ws.append([None if v is None else v if isinstance(v, (int, float)) else str(v) for v in values])
+    """Append a row; every string stays a string (no formula from a list cell), written as the
+    service writes text (control characters cleaned: openpyxl refuses them; Excel's limits)."""
+    cells = [None if v is None else v if isinstance(v, (int, float)) else str(v) for v in values]
+    ws.append([excel_text(c, ws.title, "") if isinstance(c, str) else c for c in cells])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
-            cell.data_type = "s"
+            set_value(cell, cell.value)
