@@ -11,9 +11,9 @@ from dataclasses import astuple, dataclass, fields
 
 from sheets_sync import schema as tabs
 from sheets_sync.app.report import SyncReport
-from sheets_sync.core.master.build import MasterResult
+from sheets_sync.core.master.build import JOIN, MasterResult
 from sheets_sync.core.master.layout import keep_row_order
-from sheets_sync.core.model import DataIssue, OutreachStatus
+from sheets_sync.core.model import Alumnus, DataIssue, OutreachStatus
 from sheets_sync.core.rollup.build import Rollup
 from sheets_sync.core.state import State
 from sheets_sync.core.survey.rollup import BY_YEAR as SURVEY_BY_YEAR
@@ -21,6 +21,30 @@ from sheets_sync.core.survey.rollup import share_headers
 from sheets_sync.workbook import CellValue, ChartSpec, Snapshot, TabWrite
 
 log = logging.getLogger(__name__)
+
+
+def alumni_row(a: Alumnus) -> list[CellValue]:
+    """One row of the ``Alumni`` tab, in ``schema.ALUMNI_HEADERS`` order."""
+    return [
+        a.alumni_id,
+        a.name,
+        JOIN.join(a.emails),
+        JOIN.join(a.phones),
+        a.graduation_year if a.graduation_year is not None else "",
+        a.qualification,
+        a.department,
+        a.category,
+        a.consent,
+        a.consent_source,
+        a.owner,
+        a.owner_override,
+        JOIN.join(a.also_known_to),
+        JOIN.join(a.sources),
+        a.confidence,
+        a.last_contact,
+        JOIN.join(a.wants),
+        JOIN.join(a.offers),
+    ]
 
 
 def outreach_cells(status: OutreachStatus) -> list[CellValue]:
@@ -82,7 +106,7 @@ def build_writes(
     mails_queued: int,
 ) -> list[TabWrite]:
     alumni_rows = keep_row_order(
-        master.alumni_rows, tabs.ALUMNI_HEADERS, ("Alumni ID",), snapshot.get(tabs.ALUMNI)
+        [alumni_row(a) for a in master.alumni], tabs.ALUMNI_HEADERS, ("Alumni ID",), snapshot.get(tabs.ALUMNI)
     )
     review_rows = keep_row_order(
         master.review_rows, tabs.REVIEW_HEADERS, ("Source A", "Source B"), snapshot.get(tabs.REVIEW)

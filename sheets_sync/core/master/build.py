@@ -69,7 +69,6 @@ class MasterInput:
 @dataclass(frozen=True)
 class MasterResult:
     alumni: list[Alumnus]  # sorted by Alumni ID
-    alumni_rows: list[list]  # rows under tabs.ALUMNI_HEADERS, sorted by Alumni ID
     review_rows: list[list]  # rows under tabs.REVIEW_HEADERS (Decision carried over)
     outreach: list[OutreachStatus]  # the Outreach status tab, typed
     engagements: list[Engagement]
@@ -126,29 +125,7 @@ def assemble(
         conf = linkage.confidence[c] if c < len(linkage.confidence) else 1.0
         by_cluster.append(make_alumnus(ids.ids[c], recs, staff, overrides.get(ids.ids[c], ""), conf))
     alumni = sorted(by_cluster, key=lambda a: a.alumni_id)
-    when = inp.today.isoformat()
-    tab_row = _rows_by_id(alumni_table)
-    for a in alumni:
-        info = state.get("alumni", a.alumni_id) or {}
-        info = {k: v for k, v in info.items() if k != "owner_override"}
-        if a.owner_override:
-            info["owner_override"] = a.owner_override
-        state.set("alumni", a.alumni_id, info, when=when)
-        if not a.owner_override:
-            continue
-        ownership = choose_owner((), staff, a.owner_override)
-        if ownership.override_problem:
-            issues.append(
-                DataIssue(
-                    tab=ALUMNI,
-                    row=tab_row.get(a.alumni_id),
-                    column="Owner override",
-                    value=a.owner_override,
-                    problem=f"{a.alumni_id}: {ownership.override_problem}",
-                    fix="write the name as in the Staff tab, or add this person to Staff; until then the "
-                    "owner is chosen by the owner rule",
-                )
-            )
+    issues += remember_overrides(alumni, staff, alumni_table, state, inp.today)
 
     id_of_record = [""] * len(records)
     for c, members in enumerate(clusters):
@@ -172,7 +149,6 @@ def assemble(
     )
     return MasterResult(
         alumni=alumni,
-        alumni_rows=[alumni_row(a) for a in alumni],
         review_rows=rrows,
         outreach=staff_links.outreach,
         engagements=staff_links.engagements,
@@ -187,6 +163,38 @@ def assemble(
 
 
 # --------------------------------------------------------------------------- Owner override
+
+
+def remember_overrides(
+    alumni: Sequence[Alumnus], staff: StaffDirectory, alumni_tab: Table, state: State, today: dt.date
+) -> list[DataIssue]:
+    """Keep each alumnus's ``Owner override`` in the state (a lost tab or hidden row loses nothing);
+    an override naming nobody in Staff is a Data issue (the owner rule decides meanwhile)."""
+    issues: list[DataIssue] = []
+    when = today.isoformat()
+    tab_row = _rows_by_id(alumni_tab)
+    for a in alumni:
+        info = state.get("alumni", a.alumni_id) or {}
+        info = {k: v for k, v in info.items() if k != "owner_override"}
+        if a.owner_override:
+            info["owner_override"] = a.owner_override
+        state.set("alumni", a.alumni_id, info, when=when)
+        if not a.owner_override:
+            continue
+        ownership = choose_owner((), staff, a.owner_override)
+        if ownership.override_problem:
+            issues.append(
+                DataIssue(
+                    tab=ALUMNI,
+                    row=tab_row.get(a.alumni_id),
+                    column="Owner override",
+                    value=a.owner_override,
+                    problem=f"{a.alumni_id}: {ownership.override_problem}",
+                    fix="write the name as in the Staff tab, or add this person to Staff; until then the "
+                    "owner is chosen by the owner rule",
+                )
+            )
+    return issues
 
 
 def _rows_by_id(table: Table) -> dict[str, int]:
@@ -386,27 +394,3 @@ def make_alumnus(
         wants=_answers((r.wants for r in recs), consent),
         offers=_answers((r.offers for r in recs), consent),
     )
-
-
-def alumni_row(a: Alumnus) -> list:
-    """One row under tabs.ALUMNI_HEADERS."""
-    return [
-        a.alumni_id,
-        a.name,
-        JOIN.join(a.emails),
-        JOIN.join(a.phones),
-        a.graduation_year if a.graduation_year is not None else "",
-        a.qualification,
-        a.department,
-        a.category,
-        a.consent,
-        a.consent_source,
-        a.owner,
-        a.owner_override,
-        JOIN.join(a.also_known_to),
-        JOIN.join(a.sources),
-        a.confidence,
-        a.last_contact,
-        JOIN.join(a.wants),
-        JOIN.join(a.offers),
-    ]
