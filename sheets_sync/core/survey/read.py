@@ -18,7 +18,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -169,6 +169,7 @@ def is_survey(grid: Grid) -> bool:
 # --------------------------------------------------------------------------- reading answers
 
 
+@lru_cache(maxsize=4096)  # a form's answers repeat: one cell text is parsed once
 def choices_in(text: str, question: str) -> tuple[str, ...]:
     """The answers of one checkbox cell (comma-separated, any language), in the form's order;
     an answer that is none of the choices (Google Forms' "Other" text) counts as ``Other``."""
