@@ -114,6 +114,9 @@ def test_school_year_boundaries(day: dt.date, start: tuple[int, int], label: str
         ("3 maart 2024", dt.date(2024, 3, 3)),
         ("3 marzo 2024", dt.date(2024, 3, 3)),
         ("3. märts 2024", dt.date(2024, 3, 3)),
+        ("15/03/2026 10:23:45", dt.date(2026, 3, 15)),  # a timestamp as a European spreadsheet shows it
+        ("15.03.2026 10:23", dt.date(2026, 3, 15)),
+        ("2026/03/15 10:23", dt.date(2026, 3, 15)),
     ],
 )
 def test_parse_date_reads_day_first(text: str, expected: dt.date | None) -> None:
