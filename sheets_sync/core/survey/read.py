@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -32,9 +31,6 @@ from sheets_sync.resources import read_template_text
 log = logging.getLogger(__name__)
 
 SURVEY_FILE = "pre-graduation_survey.toml"
-_TIME = re.compile(
-    r"(?<=\d)[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?$"
-)  # a timestamp's time
 SOURCE_LABEL = "Pre-graduation survey"  # how a consent from the survey is described in Alumni
 SCAN_ROWS = 10
 FUZZY_MIN = 88  # rapidfuzz ratio between a header and a question text, both folded
@@ -252,7 +248,7 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
         when: dt.date | None = None
         stamp = clean_text(cell("timestamp"))
         if stamp:
-            when = parse_date(_TIME.sub("", stamp))  # Google shows "15/03/2026 10:23:45" in Europe
+            when = parse_date(stamp)  # Google shows "15/03/2026 10:23:45" in Europe
             if when is None or when > today:
                 issues.append(
                     DataIssue(

@@ -37,7 +37,8 @@ for _number, _names in enumerate(
 _MONTHS["marts"] = 3  # Estonian "märts" folds to "marts"
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_TIME = r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a time after the date, as a form's timestamp shows
+# a time after the date, as a form's timestamp shows it ("15/03/2026 10:23:45", "... 1:05 p.m.")
+_TIME = r"(?:,?[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?"
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\.?" + _TIME + "$")
 _YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})" + _TIME + "$")
 SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
