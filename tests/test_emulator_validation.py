@@ -13,6 +13,8 @@ from typing import Any
 
 import gspread
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheets_sync.emulator import FakeClock, SheetsEmulator
 from sheets_sync.emulator.discovery import document, revisions
@@ -234,6 +236,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
 
 @pytest.fixture()
 def emu() -> SheetsEmulator:
+    return _fresh()
+
+
+def _fresh() -> SheetsEmulator:
     emu = SheetsEmulator(clock=FakeClock())
     emu.create_spreadsheet("Alumni", sheets=["Sheet1", "Data"], key="KEY")
     body = {"requests": [_props(gridProperties={"frozenRowCount": 1})]}
@@ -385,3 +391,100 @@ def test_unions_and_condition_arities_are_still_in_the_document() -> None:
     assert rules["TEXT_IS_EMAIL"] == (0, 0, True)
     assert rules["BOOLEAN"] == (0, 2, True)
     assert rules["BLANK"][2] is False  # conditional formatting only
+
+
+# ---------------------------------------------------------------- never a 500 for a client's mistake
+
+# the request kinds the Google backend sends, each valid on the fixture's spreadsheet
+BACKEND_REQUESTS: list[dict[str, Any]] = [
+    {
+        "addSheet": {
+            "properties": {
+                "title": "New",
+                "gridProperties": {"rowCount": 10, "columnCount": 3},
+                "hidden": True,
+            }
+        }
+    },
+    _cell({"userEnteredValue": {"stringValue": "x"}, "note": "n"}),
+    {
+        "repeatCell": {
+            "range": CELLS,
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold",
+        }
+    },
+    _validation("ONE_OF_LIST", ["Yes", "No"]),
+    _protect({"sheetId": 0}),
+    _props(title="Renamed"),
+    {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}},
+    {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 5, "endIndex": 9}}},
+    {
+        "updateDimensionProperties": {
+            "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2},
+            "properties": {"pixelSize": 120},
+            "fields": "pixelSize",
+        }
+    },
+    {
+        "copyPaste": {
+            "source": CELLS,
+            "destination": {**CELLS, "startRowIndex": 3, "endRowIndex": 4},
+            "pasteType": "PASTE_NORMAL",
+        }
+    },
+    _chart("COLUMN", "LEFT_AXIS"),
+    {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": "k",
+                "metadataValue": "v",
+                "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT",
+            }
+        }
+    },
+    {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataKey": "k"}}}},
+    {"deleteSheet": {"sheetId": 0}},
+]
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
+    st.sampled_from(["0", "-1", "999999", "ROWS", "", "1.5"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.sampled_from(["sheetId", "x", "title"]), st.integers(), max_size=2),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replace(value[path[0]], path[1:], new)
+    return copy
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_mangled_backend_request_is_answered_200_or_400_never_500(data: Any) -> None:
+    """The emulator is strict (an unexpected exception fails the test): any field replaced by junk
+    is either still a request Google accepts, or refused with a 400."""
+    request = data.draw(st.sampled_from(BACKEND_REQUESTS))
+    path = data.draw(st.sampled_from(_paths(request)))
+    mangled = _replace(request, path, data.draw(JUNK))
+    answer = _post(_fresh(), f"{BASE}/KEY:batchUpdate", {"requests": [mangled]})
+    assert answer.status_code in (200, 400), answer.text

@@ -208,7 +208,7 @@ def check_value_input(method_id: str, query: dict[str, list[str]], body: dict[st
     """``values.update``/``append`` (query) and ``values.batchUpdate`` (body) need ``valueInputOption``."""
     given: Any = None
     if method_id in ("sheets.spreadsheets.values.update", "sheets.spreadsheets.values.append"):
-        given = (query.get("valueInputOption") or [None])[0]
+        given = next(iter(query.get("valueInputOption") or []), None)
     elif method_id == "sheets.spreadsheets.values.batchUpdate":
         given = (body or {}).get("valueInputOption")
     else:

@@ -33,7 +33,7 @@ from sheets_sync.emulator.state import ApiError
 
 MAX_BODY_BYTES = 10_485_760
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1)}
-SCALAR_TYPES = {
+SCALAR_TYPES: dict[tuple[Any, Any], str] = {
     ("integer", "int32"): "TYPE_INT32",
     ("integer", "uint32"): "TYPE_UINT32",
     ("string", "int64"): "TYPE_INT64",
@@ -102,6 +102,29 @@ def _token(value: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
+class _Key(str):
+    """A map key in a path (spelt ``['key']``)."""
+
+
+Where = tuple[Any, Any] | None  # (parent, field name | list index | _Key), None at the body's root
+
+
+def _spell(where: Where) -> str:
+    parts: list[Any] = []
+    while where is not None:
+        where, segment = where
+        parts.append(segment)
+    text = ""
+    for segment in reversed(parts):
+        if isinstance(segment, _Key):
+            text += f"[{str(segment)!r}]"
+        elif isinstance(segment, int):
+            text += f"[{segment}]"
+        else:
+            text += f".{segment}" if text else segment
+    return text
+
+
 @dataclass(frozen=True)
 class Violation:
     field: str
@@ -141,7 +164,7 @@ class Api:
         self.globals: dict[str, Any] = doc.get("parameters", {})
         self.package = {"sheets": "google.apps.sheets.v4"}.get(self.name, f"google.{self.name}")
         self.methods = list(self._methods(doc, "/" + str(doc.get("servicePath", ""))))
-        self._fields: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
+        self._fields: dict[str, dict[str, tuple[str, dict[str, Any], str]]] = {}
         self._unions: dict[str, dict[str, str]] = {}
         for schema, unions in UNIONS.items():
             props = self.schemas.get(schema, {}).get("properties", {})
@@ -180,14 +203,14 @@ class Api:
                 return m
         return None
 
-    def fields(self, schema: str) -> dict[str, tuple[str, dict[str, Any]]]:
-        """``{json name or proto name: (json name, property)}`` of a schema (cached)."""
+    def fields(self, schema: str) -> dict[str, tuple[str, dict[str, Any], str]]:
+        """``{json name or proto name: (json name, property, proto name)}`` of a schema (cached)."""
         out = self._fields.get(schema)
         if out is None:
             out = {}
             for name, prop in self.schemas[schema].get("properties", {}).items():
-                out[name] = (name, prop)
-                out.setdefault(snake(name), (name, prop))
+                out[name] = (name, prop, snake(name))
+                out.setdefault(snake(name), (name, prop, snake(name)))
             self._fields[schema] = out
         return out
 
@@ -219,53 +242,65 @@ class Api:
         return SCALAR_TYPES.get((kind, prop.get("format")), "TYPE_STRING")
 
     # ------------------------------------------------------------ the body walk
+    # ``where`` is the path of a value, kept as a chain ``(parent, segment)`` and only spelt out
+    # (``requests[0].update_cells.rows[0]``) for a violation: a 2 MB body has ~10^5 values.
 
     def read(
-        self, value: Any, prop: dict[str, Any], path: str, out: list[Violation], ctx: tuple[str, str]
+        self, value: Any, prop: dict[str, Any], where: Where, out: list[Violation], ctx: tuple[str, str]
     ) -> Any:
         """Check ``value`` against ``prop``; return it as Google reads it. ``ctx`` = (schema, field)."""
         if value is None:  # JSON null: the field is not set
             return None
-        if "$ref" in prop:
-            return self.message(value, prop["$ref"], path, out)
+        ref = prop.get("$ref")
+        if ref is not None:
+            return self.message(value, ref, where, out)
         kind = prop.get("type")
+        if kind == "string" and len(prop) <= 2 and type(value) is str:  # plain string: the common case
+            return value
         if kind == "array":
             if not isinstance(value, list):
-                return self._invalid(value, prop, path, out, ctx)
+                return self._invalid(value, prop, where, out, ctx)
             items = prop.get("items", {})
-            return [self.read(v, items, f"{path}[{i}]", out, ctx) for i, v in enumerate(value)]
+            nullable = items.get("type") in ("any", "array")
+            result = []
+            for i, v in enumerate(value):
+                if v is None and not nullable:  # a null element is not "unset"
+                    result.append(self._invalid(v, items, (where, i), out, ctx))
+                else:
+                    result.append(self.read(v, items, (where, i), out, ctx))
+            return result
         if kind == "object" and "additionalProperties" in prop:
             if not isinstance(value, dict):
-                return self._invalid(value, prop, path, out, ctx)
+                return self._invalid(value, prop, where, out, ctx)
             sub = prop["additionalProperties"]
-            return {k: self.read(v, sub, f"{path}[{k!r}]", out, ctx) for k, v in value.items()}
+            return {k: self.read(v, sub, (where, _Key(k)), out, ctx) for k, v in value.items()}
         if kind == "any":
             return value
-        return self._scalar(value, prop, path, out, ctx)
+        return self._scalar(value, prop, where, out, ctx)
 
-    def message(self, value: Any, schema: str, path: str, out: list[Violation]) -> Any:
+    def message(self, value: Any, schema: str, where: Where, out: list[Violation]) -> Any:
         if not isinstance(value, dict):
-            return self._invalid(value, {"$ref": schema}, path, out, (schema, ""))
+            return self._invalid(value, {"$ref": schema}, where, out, (schema, ""))
         fields = self.fields(schema)
-        unions = self._unions.get(schema, {})
+        unions = self._unions.get(schema)
         taken: dict[str, str] = {}
         result: dict[str, Any] = {}
         for key, sub in value.items():
             found = fields.get(key)
             if found is None:
-                where = f" at '{path}'" if path else ""
+                path = _spell(where)
+                at = f" at '{path}'" if path else ""
                 out.append(
                     Violation(
-                        path,
-                        f'Invalid JSON payload received. Unknown name "{key}"{where}: Cannot find field.',
+                        path, f'Invalid JSON payload received. Unknown name "{key}"{at}: Cannot find field.'
                     )
                 )
                 continue
-            name, prop = found
-            child = f"{path}.{snake(name)}" if path else snake(name)
-            union = unions.get(name)
-            if union is not None and sub is not None:
+            name, prop, proto_name = found
+            if unions and sub is not None and name in unions:
+                union = unions[name]
                 if union in taken:
+                    path = _spell(where)
                     out.append(
                         Violation(
                             path,
@@ -275,11 +310,11 @@ class Api:
                     )
                     continue
                 taken[union] = key
-            result[name] = self.read(sub, prop, child, out, (schema, name))
+            result[name] = self.read(sub, prop, (where, proto_name), out, (schema, name))
         return result
 
     def _scalar(
-        self, value: Any, prop: dict[str, Any], path: str, out: list[Violation], ctx: tuple[str, str]
+        self, value: Any, prop: dict[str, Any], where: Where, out: list[Violation], ctx: tuple[str, str]
     ) -> Any:
         kind, fmt = prop.get("type"), prop.get("format")
         if "enum" in prop:
@@ -287,35 +322,32 @@ class Api:
                 return value
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(prop["enum"]):
                 return prop["enum"][value]
-            return self._invalid(value, prop, path, out, ctx)
+            return self._invalid(value, prop, where, out, ctx)
         if kind == "boolean":
-            return value if isinstance(value, bool) else self._invalid(value, prop, path, out, ctx)
+            return value if isinstance(value, bool) else self._invalid(value, prop, where, out, ctx)
         if kind == "integer" or (kind == "string" and fmt in ("int64", "uint64")):
             number = _as_int(value)
             low, high = INT_RANGES.get(fmt or "", (-(2**63), 2**64 - 1))
             if number is None or not low <= number <= high:
-                return self._invalid(value, prop, path, out, ctx)
+                return self._invalid(value, prop, where, out, ctx)
             return number if kind == "integer" else value
         if kind == "number":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return value
-            if isinstance(value, str):
+            if isinstance(value, str) and value and value.strip() == value:
                 try:
-                    return (
-                        float(value)
-                        if value.strip() == value and value
-                        else self._invalid(value, prop, path, out, ctx)
-                    )
+                    return float(value)
                 except ValueError:
                     pass
-            return self._invalid(value, prop, path, out, ctx)
-        return value if isinstance(value, str) else self._invalid(value, prop, path, out, ctx)
+            return self._invalid(value, prop, where, out, ctx)
+        return value if isinstance(value, str) else self._invalid(value, prop, where, out, ctx)
 
     def _invalid(
-        self, value: Any, prop: dict[str, Any], path: str, out: list[Violation], ctx: tuple[str, str]
+        self, value: Any, prop: dict[str, Any], where: Where, out: list[Violation], ctx: tuple[str, str]
     ) -> Any:
         schema, name = ctx
         kind = self.type_name(prop, name, schema or None)
+        path = _spell(where)
         out.append(Violation(path, f"Invalid value at '{path}' ({kind}), {_token(value)}"))
         return value
 
@@ -466,10 +498,11 @@ class Validator:
                     raise ApiError(400, f"Invalid field selection {bad}")
         if method.request is None or body is None:
             return body
-        prefix = BODY_FIELD.get(method.id, "")
+        prefix = BODY_FIELD.get(method.id)
+        root: Where = (None, prefix) if prefix else None
         if not isinstance(body, dict):
             if prefix:
-                a._invalid(body, {"$ref": method.request}, prefix, out, (method.request, ""))
+                a._invalid(body, {"$ref": method.request}, root, out, (method.request, ""))
             else:
                 out.append(
                     Violation(
@@ -477,7 +510,7 @@ class Validator:
                     )
                 )
             raise bad_request(out)
-        read = a.message(body, method.request, prefix, out)
+        read = a.message(body, method.request, root, out)
         if out:
             raise bad_request(out)
         return read
