@@ -226,6 +226,9 @@ def append_dimension(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> None
 
 def update_dimension_properties(ss: Spreadsheet, req: dict[str, Any], ctx: Context) -> None:
     sheet, dim, start, end = _dimension_range(ss, req.get("range") or {})
+    size = sheet.rows if dim == "ROWS" else sheet.cols
+    if end > size:
+        raise Invalid(f"Range exceeds grid limits: the sheet has {size} {dim.lower()}.")
     tree = _mask(req.get("fields"))
     meta = sheet.row_meta if dim == "ROWS" else sheet.col_meta
     for i in range(start, end):
