@@ -42,6 +42,7 @@ NOTE = "help note"
 ROW = "guide row"
 ABOUT = "tab description"
 CHART = "chart title"
+ROLLUP = "rollup"  # the Rollup tab's table titles, headers, labels and notes
 TEXT = "text"  # sentences the service writes: Rollup titles, Data issues problems and fixes, mails
 
 
@@ -119,6 +120,34 @@ class Translator:
 
     def __repr__(self) -> str:
         return f"Translator({self.lang!r})"
+
+
+def translate_text(lang: str, context: str, text: str) -> str:
+    """Like :func:`translate` for a text the code may have filled in: ``"pairs at 0.89 or more"``
+    is found as the message ``"pairs at {line} or more"`` and its translation gets the same 0.89."""
+    found = translate(lang, context, text)
+    if found is not text or lang == DEFAULT_LANGUAGE:
+        return found
+    for msgid, pattern in _patterns(context):
+        hit = pattern.fullmatch(text)
+        if hit is not None:
+            local = messages(lang).get((context, msgid))
+            return local.format(**hit.groupdict()) if local else text
+    return text
+
+
+@cache
+def _patterns(context: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The messages of ``context`` with ``{fields}``, as regular expressions over their English text."""
+    ids = {
+        msgid for lang in LANGUAGES[1:] for (ctx, msgid) in messages(lang) if ctx == context and "{" in msgid
+    }
+    out = []
+    for msgid in sorted(ids):
+        parts = re.split(r"\{(\w+)\}", msgid)
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+        out.append((msgid, re.compile(regex, re.S)))
+    return tuple(out)
 
 
 def fold(text: str) -> str:

@@ -239,3 +239,95 @@ def test_a_decision_typed_in_another_language_is_understood(kind, tmp_path, bigg
     sources = tabs.ALUMNI_HEADERS.index("Sources")
     for r in after.grids[es.tab(tabs.ALUMNI)].rows[1:]:
         assert not set(pair) <= set(r[sources].split("; "))
+
+
+# --------------------------------------------------------------------------- a whole school per language
+
+
+def _words_of(lang: str) -> set[str]:
+    """English catalogue strings that ``lang`` writes differently (the ones that must not show)."""
+    own = set(i18n.messages(lang).values())  # Italian writes "E-mail" too: then it is Italian
+    english = {msgid for (_, msgid) in i18n.messages(lang)} - own
+    return {w for w in english if len(w) > 1}
+
+
+@pytest.fixture(scope="module")
+def school():
+    return generate_school(5, alumni=60, lists=4)
+
+
+@pytest.fixture(scope="module")
+def english_run(tmp_path_factory, school):
+    return _run(tmp_path_factory.mktemp("en"), school, "en")
+
+
+def _run(folder: Path, school, lang: str):
+    h = Harness.create("xlsx", folder, school)
+    adapters.provision(adapters.open_workbook(h.config, create=True), language=lang)
+    run_once(replace(h.config, language=lang))
+    return h.read()
+
+
+# columns that copy what a person typed (an Outreach row's purpose, the value a Data issue is about)
+COPIED = {
+    tabs.OUTREACH_STATUS: {"Alumnus (as entered)", "Purpose", "Requested by"},
+    tabs.DATA_ISSUES: {"Value", "Column"},
+}
+
+
+def _typed_by_a_person(tab: str, grid: Grid, row: int, col: int) -> bool:
+    """Cells the demo school typed (its staff write English into Volunteering, Outreach...): in a
+    template tab, anything below the header outside a dropdown column; in an output tab, the
+    columns that copy a person's input. Headers, choices and the guide's rows are always ours."""
+    if row == 0:
+        return False
+    if tab in tabs.TEMPLATE_HEADERS:
+        spec = load_templates()[tabs.TEMPLATE_TABS.index(tab)]
+        fixed = {v for r in spec.fixed_rows for v in r}
+        if col >= len(spec.columns):
+            return True
+        return not spec.columns[col].choices and grid.cell(row, col) not in fixed
+    english = {tabs.OUTREACH_STATUS: tabs.OUTREACH_STATUS_HEADERS, tabs.DATA_ISSUES: tabs.DATA_ISSUES_HEADERS}
+    headers = english.get(tab, ())
+    return col < len(headers) and headers[col] in COPIED.get(tab, set())
+
+
+def _numbers(grid: Grid) -> list[tuple[int, int, str]]:
+    out = []
+    for r, row in enumerate(grid.rows):
+        for c, cell in enumerate(row):
+            try:
+                float(cell.replace(",", "."))
+            except ValueError:
+                continue
+            out.append((r, c, cell))
+    return out
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_a_school_synced_in_a_language_shows_no_english_word_and_the_same_figures(
+    lang, tmp_path, school, english_run
+):
+    local = _run(tmp_path, school, lang)
+    tr = i18n.Translator(lang)
+    ours = [*tabs.TEMPLATE_TABS, *[t for t in tabs.OUTPUT_TABS if t != tabs.STATE]]
+    assert {tr.tab(t) for t in ours} <= set(local.grids)
+    assert not set(ours) & set(local.grids) - {tr.tab(t) for t in ours}  # no English twin
+    assert len(local.grids) == len(english_run.grids)
+    english_words = _words_of(lang)
+    seen = []
+    for t in ours:
+        grid, source = local.grids[tr.tab(t)], english_run.grids[t]
+        assert len(grid.rows) == len(source.rows), t
+        assert [len(r) for r in grid.rows[:1]] == [len(r) for r in source.rows[:1]], t  # same columns
+        for r, row in enumerate(grid.rows):
+            seen += [
+                (t, r, c, cell)
+                for c, cell in enumerate(row)
+                if cell in english_words and not _typed_by_a_person(t, grid, r, c)
+            ]
+    assert seen == [], sorted({(t, c, w) for t, _, c, w in seen})
+    refs = [r[0] for r in local.grids[tr.tab(tabs.OUTREACH_STATUS)].rows[1:] if r and r[0]]
+    assert refs and all(ref.startswith(tr.tab(tabs.OUTREACH) + "!") for ref in refs)
+    rollup = tr.tab(tabs.ROLLUP)
+    assert _numbers(local.grids[rollup]) == _numbers(english_run.grids[tabs.ROLLUP])  # same figures

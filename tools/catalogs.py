@@ -57,6 +57,10 @@ def schema_messages() -> Iterator[Message]:
         value = getattr(tabs, name)
         if name == "STATE_HEADERS":  # the hidden state tab is machine-readable
             continue
+        if name.endswith("_NOTES") and isinstance(value, dict):  # help notes of output columns
+            for note in value.values():
+                yield i18n.NOTE, note, f"tab schema {name}"
+            continue
         if name.endswith("_HEADERS") and isinstance(value, tuple):
             for h in value:
                 yield i18n.HEADER, h, f"tab schema {name}"
@@ -65,6 +69,44 @@ def schema_messages() -> Iterator[Message]:
                 for v in value:
                     if not (v.isidentifier() and v.islower()):  # machine names (FIELDS) are no words
                         yield i18n.CHOICE, v, f"dropdown {name}"
+
+
+# modules whose string constants are the Rollup tab's words (table titles, headers, labels)
+ROLLUP_MODULES = (
+    "sheets_sync/core/rollup/alumni.py",
+    "sheets_sync/core/rollup/templates.py",
+    "sheets_sync/core/rollup/build.py",
+    "sheets_sync/core/survey/rollup.py",
+)
+
+
+def rollup_messages() -> Iterator[Message]:
+    """Every word-like string constant of the Rollup modules (docstrings, identifiers such as
+    ``TITLES`` or ``RollupInput``, and fragments ending in a space left out)."""
+    import ast
+
+    for rel in ROLLUP_MODULES:
+        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+        docs = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        docs |= {
+            id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values
+        }  # f-string parts
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in docs:
+                continue
+            text = node.value
+            if len(text) < 2 or not text[0].isupper() or text.endswith(" ") or "\n" in text:
+                continue
+            if text.isidentifier() and (text.isupper() or any(c.isupper() for c in text[1:])):
+                continue  # TITLES, RollupInput, NPS: names, not words
+            yield i18n.ROLLUP, text, f"{rel}:{node.lineno}"
 
 
 def template_messages() -> Iterator[Message]:
@@ -116,7 +158,12 @@ def extract() -> Catalog:
         copyright_holder="sheets_sync authors",
         msgid_bugs_address="the project's issue tracker",
     )
-    for context, text, where in [*schema_messages(), *template_messages(), *source_messages()]:
+    for context, text, where in [
+        *schema_messages(),
+        *template_messages(),
+        *rollup_messages(),
+        *source_messages(),
+    ]:
         if pot.get(text, context=context) is None:
             pot.add(text, context=context, auto_comments=[where])
     return pot

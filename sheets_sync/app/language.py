@@ -14,8 +14,11 @@ recognises the prefix in every language.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 
 from sheets_sync import i18n
 from sheets_sync import schema as tabs
@@ -24,10 +27,47 @@ from sheets_sync.core.lists import names
 from sheets_sync.core.model import Grid
 from sheets_sync.core.provision.plan import OUTPUT_CHOICES, OUTPUT_HEADERS, find_header_row
 from sheets_sync.core.provision.templates import load_template
+from sheets_sync.resources import read_template_text
 from sheets_sync.workbook import CellValue, Snapshot, TabWrite
 
 OUTPUT_NAMED = tuple(t for t in tabs.OUTPUT_TABS if t != tabs.STATE)  # the hidden state tab has one name
 KNOWN_TABS = (*tabs.TEMPLATE_TABS, *OUTPUT_NAMED)
+
+
+# columns of service-owned tabs whose values are our words (not typed by a person)
+VALUE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    tabs.ALUMNI: {"Consent": (*tabs.YES_NO, "Unknown"), "Category": tabs.ALUMNI_CATEGORIES},
+}
+SURVEY_COLUMNS: dict[str, tuple[str, ...]] = {tabs.ALUMNI: ("Wants to get", "Offers to help")}
+REF_COLUMNS: dict[str, tuple[str, ...]] = {tabs.OUTREACH_STATUS: ("Outreach row",)}  # <tab>!<row>
+SURVEY_SHARE = re.compile(r"(GET|HELP): (.+) \(%\)")
+
+
+@cache
+def survey_labels() -> dict[str, dict[str, str]]:
+    """The pre-graduation survey's answer labels in each language (``templates/pre-graduation_survey.toml``,
+    the survey's own one place to translate): label -> {lang: text}."""
+    data = tomllib.loads(read_template_text("pre-graduation_survey.toml"))
+    return {
+        str(c["label"]): {lang: str(c[lang]) for lang in i18n.LANGUAGES if lang in c}
+        for c in data.get("choices", [])
+    }
+
+
+def _survey_word(lang: str, label: str) -> str:
+    return survey_labels().get(label, {}).get(lang, label)
+
+
+def _rollup_word(lang: str, text: str) -> str:
+    """A Rollup cell in ``lang``: one of its own words, else a choice, header or guide row
+    (category, stage, status, stocktaking item) it shows as a label; data stays as is."""
+    found = i18n.translate_text(lang, i18n.ROLLUP, text)
+    for context in (i18n.CHOICE, i18n.HEADER, i18n.ROW):
+        if found is text:
+            found = i18n.translate(lang, context, text)
+    if found is text and (share := SURVEY_SHARE.fullmatch(text)):
+        found = f"{share.group(1)}: {_survey_word(lang, share.group(2))} (%)"
+    return found
 
 
 def english_tab(title: str) -> str | None:
@@ -167,12 +207,19 @@ def localise_write(tw: TabWrite, lang: str, titles: Mapping[str, str]) -> TabWri
     rows: Sequence[Sequence[CellValue]] = tw.rows
     value_columns = {
         tw.header.index(name): tuple(choices)
-        for name, choices in tw.dropdowns.items()
+        for name, choices in {**tw.dropdowns, **VALUE_COLUMNS.get(tw.title, {})}.items()
         if tw.header_row and name in tw.header
     }
     tab_columns = {tw.header.index(name) for name in ("Tab",) if tw.title == tabs.DATA_ISSUES}
-    if value_columns or tab_columns:
-        rows = [_localise_row(row, value_columns, tab_columns, tr, titles) for row in tw.rows]
+    survey_columns = [tw.header.index(n) for n in SURVEY_COLUMNS.get(tw.title, ()) if n in tw.header]
+    ref_columns = [tw.header.index(n) for n in REF_COLUMNS.get(tw.title, ()) if n in tw.header]
+    if value_columns or tab_columns or survey_columns or ref_columns:
+        rows = [
+            _localise_row(row, value_columns, tab_columns, tr, titles, survey_columns, ref_columns)
+            for row in tw.rows
+        ]
+    if tw.title == tabs.ROLLUP:  # free-form: table titles, headers, labels and notes are our words
+        rows = [[_rollup_word(lang, c) if isinstance(c, str) and c else c for c in row] for row in tw.rows]
     return replace(
         tw,
         title=title,
@@ -181,7 +228,7 @@ def localise_write(tw: TabWrite, lang: str, titles: Mapping[str, str]) -> TabWri
         key_columns=tuple(h(x) for x in tw.key_columns),
         staff_columns=tuple(h(x) for x in tw.staff_columns),
         dropdowns={h(k): tr.choices(v) for k, v in tw.dropdowns.items()},
-        notes={h(k): tr(i18n.NOTE, v) for k, v in tw.notes.items()},
+        notes={h(k): i18n.translate_text(lang, i18n.NOTE, v) for k, v in tw.notes.items()},
         column_widths={h(k): v for k, v in tw.column_widths.items()},
         charts=tuple(replace(c, title=tr(i18n.CHART, c.title)) for c in tw.charts),
         compare_columns=tuple((h(a), h(b)) for a, b in tw.compare_columns),
@@ -194,14 +241,25 @@ def _localise_row(
     tab_columns: set[int],
     tr: i18n.Translator,
     titles: Mapping[str, str],
+    survey_columns: Sequence[int] = (),
+    ref_columns: Sequence[int] = (),
 ) -> list[CellValue]:
     cells = list(row)
     for col, choices in value_columns.items():
         if col < len(cells) and cells[col] in choices:
-            cells[col] = tr.choice(str(cells[col]))
+            cells[col] = _rollup_word(tr.lang, str(cells[col]))
+    for col in survey_columns:
+        if col < len(cells) and isinstance(cells[col], str) and cells[col]:
+            cells[col] = "; ".join(_survey_word(tr.lang, x) for x in str(cells[col]).split("; "))
     for col in tab_columns:
         if col < len(cells) and isinstance(cells[col], str) and cells[col] in KNOWN_TABS:
             cells[col] = titles.get(str(cells[col])) or tr.tab(str(cells[col]))
+    for col in ref_columns:  # "Outreach!4": the reference with the tab's name in this workbook
+        value = cells[col] if col < len(cells) else None
+        if isinstance(value, str) and "!" in value:
+            tab, _, where = value.rpartition("!")
+            if tab in KNOWN_TABS:
+                cells[col] = f"{titles.get(tab) or tr.tab(tab)}!{where}"
     return cells
 
 

@@ -18,6 +18,7 @@ from sheets_sync.core.rollup.build import Rollup
 from sheets_sync.core.state import State
 from sheets_sync.core.survey.rollup import BY_YEAR as SURVEY_BY_YEAR
 from sheets_sync.core.survey.rollup import share_headers
+from sheets_sync.i18n import N_
 from sheets_sync.workbook import CellValue, ChartSpec, Snapshot, TabWrite
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,16 @@ def build_writes(
             key_columns=("Alumni ID",),
             staff_columns=tabs.ALUMNI_STAFF_COLUMNS,
             notes={
-                "Owner override": "Type a staff name here to choose the relationship owner yourself; "
-                "it is kept on every sync.",
-                "Sources": "Every teacher-list row merged into this alumnus, as <tab>!<row>.",
-                "Consent": "No if any source says no; Yes only if a source says yes and none says no.",
+                "Owner override": N_(
+                    "help note",
+                    "Type a staff name here to choose the relationship owner yourself; it is kept on every sync.",
+                ),
+                "Sources": N_(
+                    "help note", "Every teacher-list row merged into this alumnus, as <tab>!<row>."
+                ),
+                "Consent": N_(
+                    "help note", "No if any source says no; Yes only if a source says yes and none says no."
+                ),
             },
             column_widths={"Name": 28, "Emails": 32, "Sources": 40, "Also known to": 24},
         ),
@@ -165,12 +172,19 @@ CHART_COLUMN = "H"  # charts sit right of the tables (tables use columns A..E)
 CHART_ROWS = 20  # rows a chart covers: the next chart is anchored at least this far below
 
 CHARTS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
-    ("Engagement by alumni category", "Engaged alumni by mode and category", "column", (1, 2, 3)),
-    ("Net Promoter Score", "NPS by event", "bar", (4,)),
-    ("Engagement rate", "Engagement rate over school years (%)", "line", (3,)),
+    (
+        "Engagement by alumni category",
+        N_("chart title", "Engaged alumni by mode and category"),
+        "column",
+        (1, 2, 3),
+    ),
+    ("Net Promoter Score", N_("chart title", "NPS by event"), "bar", (4,)),
+    ("Engagement rate", N_("chart title", "Engagement rate over school years (%)"), "line", (3,)),
     (
         SURVEY_BY_YEAR,
-        "Pre-graduation survey: interested, and what those who said Yes want and offer (%)",
+        N_(
+            "chart title", "Pre-graduation survey: interested, and what those who said Yes want and offer (%)"
+        ),
         "column",
         tuple(range(4, 5 + len(share_headers()))),
     ),
@@ -208,7 +222,7 @@ def layout(rollup: Rollup) -> tuple[list[list[CellValue]], dict[str, Placed]]:
         placed[table.title] = Placed(title_row, title_row + 1, title_row + 2, last, total_row)
     if rollup.notes:
         rows.append([])
-        rows.append(["About these tables"])
+        rows.append([N_("rollup", "About these tables")])
         rows.extend([note] for note in rollup.notes)
     return rows, placed
 

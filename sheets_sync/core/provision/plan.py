@@ -257,7 +257,10 @@ OUTPUT_HEADERS: dict[str, tuple[str, ...]] = {
     tabs.DATA_ISSUES: tabs.DATA_ISSUES_HEADERS,
     tabs.SYNC_LOG: tabs.SYNC_LOG_HEADERS,
 }
-OUTPUT_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {tabs.REVIEW: {"Decision": tabs.REVIEW_DECISIONS}}
+OUTPUT_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    tabs.REVIEW: {"Decision": tabs.REVIEW_DECISIONS},
+    tabs.ALUMNI: {"Consent": tabs.YES_NO, "Category": tabs.ALUMNI_CATEGORIES},
+}
 
 
 def plan_renames(
