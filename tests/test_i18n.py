@@ -331,3 +331,31 @@ def test_a_school_synced_in_a_language_shows_no_english_word_and_the_same_figure
     assert refs and all(ref.startswith(tr.tab(tabs.OUTREACH) + "!") for ref in refs)
     rollup = tr.tab(tabs.ROLLUP)
     assert _numbers(local.grids[rollup]) == _numbers(english_run.grids[tabs.ROLLUP])  # same figures
+
+
+def test_forget_finds_and_erases_a_person_in_a_dutch_workbook(tmp_path, school):
+    from sheets_sync.app.privacy import forget
+
+    h = Harness.create("xlsx", tmp_path, school)
+    adapters.provision(adapters.open_workbook(h.config, create=True), language="nl")
+    config = replace(h.config, language="nl")
+    run_once(config)
+    nl = i18n.Translator("nl")
+    row = h.read().grids[nl.tab(tabs.ALUMNI)].rows[1]
+    alumni_id, emails = row[0], row[tabs.ALUMNI_HEADERS.index("Emails")]
+    result = forget(
+        config,
+        adapters.open_workbook(config),
+        alumni_id,
+        by="DPO",
+        external=adapters.external_lists(config),
+        queue=adapters.mail_queue(config),
+    )
+    assert result.found
+    after = h.read()
+    assert tabs.ALUMNI not in after.grids  # no English twin
+    ours = [nl.tab(t) for t in tabs.OUTPUT_TABS if t != tabs.STATE]
+    flat = "\n".join("\t".join(r) for t in ours if t in after.grids for r in after.grids[t].rows)
+    assert alumni_id not in {r[0] for r in after.grids[nl.tab(tabs.ALUMNI)].rows[1:]}
+    for email in filter(None, emails.split("; ")):
+        assert email not in flat

@@ -29,6 +29,7 @@ from typing import Any
 
 from sheets_sync import schema as tabs
 from sheets_sync.app.inputs import ExternalList
+from sheets_sync.app.language import canonical_grid, canonical_snapshot, real_titles
 from sheets_sync.app.outputs import outreach_cells
 from sheets_sync.app.sync import Computed, MailSink, compute, new_report, run_sync
 from sheets_sync.config import Config
@@ -68,8 +69,8 @@ class Person:
 
 def _compute(config: Config, snapshot: Snapshot, external: Sequence[ExternalList]) -> Computed:
     """A full computation, written nowhere (what a dry run sees)."""
-    report = new_report("dry-run")
-    return compute(config, snapshot, external, report, today=dt.date.today())
+    report = new_report("dry-run")  # on the core's (English) view of a workbook in any language
+    return compute(config, canonical_snapshot(snapshot), external, report, today=dt.date.today())
 
 
 def find_person(who: str, computed: Computed, state: State) -> Person:
@@ -228,13 +229,15 @@ def _without_person(snapshot: Snapshot, state: State, person: Person) -> Snapsho
     ids = set(person.alumni_ids)
     grids = dict(snapshot.grids)
     grids[tabs.STATE] = Grid.from_rows(tabs.STATE, [list(tabs.STATE_HEADERS), *state.to_rows()])
-    review = grids.get(tabs.REVIEW)
-    head = list(review.rows[0]) if review is not None and review.rows else []
+    titles = real_titles(snapshot)  # Alumni / Review under their names in the workbook's language
+    review = grids.get(titles.get(tabs.REVIEW, tabs.REVIEW))
+    head = list(canonical_grid(review, tabs.REVIEW).rows[0]) if review is not None and review.rows else []
     sources = [head.index(h) for h in ("Source A", "Source B") if h in head]  # by header: old tabs too
-    for title, gone in (
+    for english, gone in (
         (tabs.ALUMNI, lambda row: bool(row) and row[0] in ids),
         (tabs.REVIEW, lambda row: bool(refs & {row[c] for c in sources if c < len(row)})),
     ):
+        title = titles.get(english, english)
         grid = grids.get(title)
         if grid is not None and grid.rows:
             kept = [grid.rows[0], *(r for r in grid.rows[1:] if not gone(r))]
