@@ -210,7 +210,7 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
     responses the rollup counts. Never raises on cell content; bad cells are Data issues."""
     layout = find_layout(grid, options.header_row)
     if layout is None:
-        result = read_list(grid, options)  # no keep-in-touch question: read as a plain list
+        plain = read_list(grid, options)  # no keep-in-touch question: read as a plain list
         issue = DataIssue(
             tab=grid.ref_title,
             row=None,
@@ -221,7 +221,7 @@ def read_survey(grid: Grid, options: ListOptions) -> SurveyResult:
             'languages) as a column header, or map its column to "consent" in the config\'s [surveys.columns]',
             list_owner=options.teacher,
         )
-        return SurveyResult(result.records, [issue, *result.issues], result.summary, [])
+        return SurveyResult(plain.records, [issue, *plain.issues], plain.summary, [])
     vocab = vocabulary()
     header = grid.rows[layout.row]
     columns: dict[str, str] = {}
