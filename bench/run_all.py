@@ -31,6 +31,7 @@ QUICK: dict[str, list[list[str]]] = {
     "read": [["--rows", "5000", "--repeat", "1"]],
     "rollup": [["--alumni", "5000", "--engagements", "50000"]],
     "sync": [["--quick"]],
+    "hostile": [["--as", "main"]],
 }
 FULL: dict[str, list[list[str]]] = {
     "alumni": [[], ["--hard"]],  # 3 seeds each, ours vs splink (the 100k-row run is bench_sync's)
