@@ -423,6 +423,15 @@ def _query_value(a: Api, name: str, prop: dict[str, Any], values: list[str], out
             out.append(Violation(field, f"Invalid value at '{field}' ({kind_name}), {_token(text)}"))
 
 
+def _bad_selection(a: Api, method: Method, query: dict[str, list[str]]) -> str | None:
+    """The first path of the ``fields`` response mask that names no field of the response."""
+    for mask in query.get("fields", []) if method.response else []:
+        bad = a.mask_problem(str(method.response), mask)
+        if bad is not None:
+            return bad
+    return None
+
+
 def _drive_error(location: str, message: str = "Invalid Value", reason: str = "invalid") -> ApiError:
     errors = [
         {
@@ -491,11 +500,9 @@ class Validator:
             )
         if out:
             raise bad_request(out)
-        if "fields" in query and method.response:
-            for mask in query["fields"]:
-                bad = a.mask_problem(method.response, mask)
-                if bad is not None:
-                    raise ApiError(400, f"Invalid field selection {bad}")
+        bad = _bad_selection(a, method, query)
+        if bad is not None:
+            raise ApiError(400, f"Invalid field selection {bad}")
         if method.request is None or body is None:
             return body
         prefix = BODY_FIELD.get(method.id)
@@ -524,8 +531,6 @@ class Validator:
             _query_value(a, name, prop, values, problems)
             if problems:
                 raise _drive_error(name)
-        if "fields" in query and method.response:
-            for mask in query["fields"]:
-                bad = a.mask_problem(method.response, mask)
-                if bad is not None:
-                    raise _drive_error("fields", f"Invalid field selection {bad}", "invalidParameter")
+        bad = _bad_selection(a, method, query)
+        if bad is not None:
+            raise _drive_error("fields", f"Invalid field selection {bad}", "invalidParameter")
