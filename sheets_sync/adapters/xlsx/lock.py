@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import socket
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,7 +102,7 @@ def hold_lock(workbook: Path, holder: str, *, stale_after: dt.timedelta) -> Iter
     ).encode("utf-8")
     for attempt in range(3):
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            _create_whole(path, payload)
         except FileExistsError:
             try:
                 raw, info = _read_lock(path)
@@ -117,10 +118,6 @@ def hold_lock(workbook: Path, holder: str, *, stale_after: dt.timedelta) -> Iter
                 ) from None
             _take_over(path, raw, why)
             continue
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
         break
     try:
         yield
@@ -150,3 +147,19 @@ def _take_over(path: Path, stale_raw: bytes, why: str) -> None:
         return
     aside.unlink()
     log.warning("took over a stale sync lock on %s (%s)", path.name, why)
+
+
+def _create_whole(path: Path, payload: bytes) -> None:
+    """Create the lock file with its content in one step, or raise FileExistsError: the payload goes
+    into a private temp file first and is then hard-linked to ``path`` (fails if it exists), so a run
+    killed at any moment never leaves an empty lock whose owner nobody can tell."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
